@@ -1,1 +1,137 @@
+//! Wharf's catalog: every query Wharf runs lives in this crate.
+//!
+//! The catalog runs on SQLite by default (one file in the data directory) and on PostgreSQL
+//! for deployments with several processes. Both are driven through `sqlx::Any` with one set of
+//! queries written in the SQL both understand (`$n` parameters, `RETURNING`, partial indexes),
+//! and a schema per backend in `migrations/`. The only query that differs is the job claim,
+//! which uses `FOR UPDATE SKIP LOCKED` on PostgreSQL.
+//!
+//! Secrets (connection keys, a job's own credentials) are sealed with AES-256-GCM under the
+//! server's key before they reach the database; see [`SecretCipher`].
 
+mod connections;
+mod datasets;
+mod jobs;
+mod keys;
+mod samples;
+mod secret;
+mod sql;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Executor};
+use wharf_model::{WharfError, WharfResult};
+
+pub use connections::{ConnectionSecret, NewConnection};
+pub use datasets::{DatasetFilter, DatasetUpdate, NewDataset};
+pub use jobs::{BatchWrite, ClaimedJob, Heartbeat, JobFilter, JobOutcome, NewJob, NewJobError};
+pub use samples::{LiveSample, NewFile, NewSample, SampleQuery};
+pub use secret::SecretCipher;
+
+/// Which database the catalog runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The catalog. Cheap to clone: clones share one connection pool.
+#[derive(Clone)]
+pub struct Catalog {
+    pool: AnyPool,
+    backend: Backend,
+    cipher: SecretCipher,
+}
+
+impl Catalog {
+    /// Connects to `database_url` (`sqlite://...` or `postgres://...`) and brings the schema up
+    /// to date.
+    pub async fn open(database_url: &str, cipher: SecretCipher) -> WharfResult<Catalog> {
+        sqlx::any::install_default_drivers();
+        let backend = if database_url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if database_url.starts_with("postgres://")
+            || database_url.starts_with("postgresql://")
+        {
+            Backend::Postgres
+        } else {
+            return Err(WharfError::invalid(
+                "the database URL must start with sqlite:// or postgres://".to_owned(),
+            ));
+        };
+        let options = AnyConnectOptions::from_str(database_url)
+            .map_err(|e| WharfError::invalid(format!("the database URL is not valid: {e}")))?;
+        let pool_options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(30));
+        let pool_options = match backend {
+            Backend::Sqlite => pool_options.max_connections(8).after_connect(|conn, _| {
+                Box::pin(async move {
+                    conn.execute(
+                        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                         PRAGMA busy_timeout = 30000; PRAGMA foreign_keys = ON;",
+                    )
+                    .await?;
+                    Ok(())
+                })
+            }),
+            Backend::Postgres => pool_options.max_connections(16),
+        };
+        let pool = pool_options.connect_with(options).await.map_err(|e| {
+            WharfError::new(
+                wharf_model::ErrorCode::Internal,
+                format!("cannot open the catalog database: {e}"),
+            )
+        })?;
+        let migrator = match backend {
+            Backend::Sqlite => sqlx::migrate!("migrations/sqlite"),
+            Backend::Postgres => sqlx::migrate!("migrations/postgres"),
+        };
+        migrator
+            .run(&pool)
+            .await
+            .map_err(|e| WharfError::internal(format!("cannot migrate the catalog schema: {e}")))?;
+        Ok(Catalog {
+            pool,
+            backend,
+            cipher,
+        })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub fn cipher(&self) -> &SecretCipher {
+        &self.cipher
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// A fresh id: UUIDv7, so that ids sort by creation time.
+pub(crate) fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+pub(crate) fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+pub(crate) fn format_ms(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .unwrap_or_default()
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// A database error as a Wharf error. Unique violations become `already_exists`, with the
+/// message the caller gives.
+pub(crate) fn db_err(e: sqlx::Error) -> WharfError {
+    WharfError::internal(format!("catalog error: {e}"))
+}
+
+pub(crate) fn is_unique_violation(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(db) if db.is_unique_violation())
+}

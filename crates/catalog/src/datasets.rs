@@ -1,0 +1,346 @@
+//! Datasets and their versions.
+
+use std::collections::BTreeMap;
+
+use sqlx::Row;
+use sqlx::any::AnyRow;
+use wharf_model::{Dataset, ErrorCode, Page, Version, VersionState, WharfError, WharfResult};
+
+use crate::sql::DynamicSql;
+use crate::{Catalog, db_err, format_ms, is_unique_violation, new_id, now_ms};
+
+const DATA_TYPES: &[&str] = &[
+    "image",
+    "point_cloud",
+    "text",
+    "audio",
+    "video",
+    "table",
+    "common",
+];
+
+#[derive(Debug, Clone, Default)]
+pub struct NewDataset {
+    pub name: String,
+    pub description: String,
+    pub data_type: Option<String>,
+    pub labels: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct DatasetUpdate {
+    pub description: Option<String>,
+    pub labels: Option<BTreeMap<String, String>>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct DatasetFilter {
+    /// Names containing this text.
+    pub name_contains: Option<String>,
+    pub data_type: Option<String>,
+    /// `key` or `key=value` of a dataset label.
+    pub label: Option<(String, Option<String>)>,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+const DATASET_COLUMNS: &str =
+    "id, name, description, data_type, source_uri, labels, latest_version, created_at, updated_at";
+
+/// Checks a dataset name: 1 to 127 characters, starting with a letter or digit (CJK included),
+/// then letters, digits, `_`, `-` and `.`.
+pub fn validate_dataset_name(name: &str) -> WharfResult<()> {
+    let expected = "expected 1 to 127 characters: a letter or digit first, then letters, digits, '_', '-' or '.'";
+    let mut chars = name.chars();
+    let first_ok = chars.next().is_some_and(|c| c.is_alphanumeric());
+    let rest_ok = chars.all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'));
+    if !first_ok || !rest_ok || name.chars().count() > 127 {
+        return Err(WharfError::invalid(format!(
+            "dataset name '{name}' is not valid: {expected}"
+        )));
+    }
+    Ok(())
+}
+
+fn validate_data_type(data_type: &str) -> WharfResult<()> {
+    if DATA_TYPES.contains(&data_type) {
+        Ok(())
+    } else {
+        Err(WharfError::invalid(format!(
+            "data_type '{data_type}' is not known; expected one of {}",
+            DATA_TYPES.join(", ")
+        )))
+    }
+}
+
+impl Catalog {
+    pub async fn create_dataset(
+        &self,
+        workspace_id: &str,
+        new: NewDataset,
+    ) -> WharfResult<Dataset> {
+        validate_dataset_name(&new.name)?;
+        let data_type = new.data_type.unwrap_or_else(|| "common".to_owned());
+        validate_data_type(&data_type)?;
+        let id = new_id();
+        let now = now_ms();
+        let labels =
+            serde_json::to_string(&new.labels).map_err(|e| WharfError::internal(e.to_string()))?;
+        let inserted = sqlx::query(
+            "INSERT INTO datasets (id, workspace_id, name, description, data_type, labels, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
+        )
+        .bind(&id)
+        .bind(workspace_id)
+        .bind(&new.name)
+        .bind(&new.description)
+        .bind(&data_type)
+        .bind(labels)
+        .bind(now)
+        .execute(&self.pool)
+        .await;
+        match inserted {
+            Ok(_) => self.get_dataset(workspace_id, &id).await,
+            Err(e) if is_unique_violation(&e) => Err(WharfError::new(
+                ErrorCode::AlreadyExists,
+                format!(
+                    "a dataset named '{}' already exists in this workspace",
+                    new.name
+                ),
+            )),
+            Err(e) => Err(db_err(e)),
+        }
+    }
+
+    /// A dataset by id or by name.
+    pub async fn get_dataset(&self, workspace_id: &str, id_or_name: &str) -> WharfResult<Dataset> {
+        self.find_dataset(workspace_id, id_or_name)
+            .await?
+            .ok_or_else(|| WharfError::not_found("dataset", id_or_name))
+    }
+
+    pub async fn find_dataset(
+        &self,
+        workspace_id: &str,
+        id_or_name: &str,
+    ) -> WharfResult<Option<Dataset>> {
+        let row = sqlx::query(
+            "SELECT id, name, description, data_type, source_uri, labels, latest_version, created_at, updated_at \
+             FROM datasets WHERE workspace_id = $1 AND (id = $2 OR name = $2)",
+        )
+        .bind(workspace_id)
+        .bind(id_or_name)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_err)?;
+        row.as_ref().map(dataset_from_row).transpose()
+    }
+
+    pub async fn list_datasets(
+        &self,
+        workspace_id: &str,
+        filter: &DatasetFilter,
+    ) -> WharfResult<Page<Dataset>> {
+        let mut sql = DynamicSql::new("SELECT ");
+        sql.push(DATASET_COLUMNS)
+            .push(" FROM datasets WHERE workspace_id = ")
+            .param();
+        let mut binds: Vec<String> = vec![workspace_id.to_owned()];
+        if let Some(text) = &filter.name_contains {
+            sql.push(" AND name LIKE ").param().push(" ESCAPE '\\'");
+            binds.push(format!("%{}%", escape_like(text)));
+        }
+        if let Some(data_type) = &filter.data_type {
+            sql.push(" AND data_type = ").param();
+            binds.push(data_type.clone());
+        }
+        if let Some((key, value)) = &filter.label {
+            let pair =
+                serde_json::to_string(key).map_err(|e| WharfError::internal(e.to_string()))?;
+            let needle = match value {
+                Some(v) => format!(
+                    "{pair}:{}",
+                    serde_json::to_string(v).map_err(|e| WharfError::internal(e.to_string()))?
+                ),
+                None => format!("{pair}:"),
+            };
+            sql.push(" AND labels LIKE ").param().push(" ESCAPE '\\'");
+            binds.push(format!("%{}%", escape_like(&needle)));
+        }
+        let limit = filter.limit.clamp(1, 1000);
+        sql.push(" ORDER BY name LIMIT ")
+            .param()
+            .push(" OFFSET ")
+            .param();
+        let mut query = sql.query();
+        for b in binds {
+            query = query.bind(b);
+        }
+        let rows = query
+            .bind(limit + 1)
+            .bind(filter.offset.max(0))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
+        let mut items = rows
+            .iter()
+            .map(dataset_from_row)
+            .collect::<WharfResult<Vec<_>>>()?;
+        let next = if items.len() as i64 > limit {
+            items.truncate(limit as usize);
+            Some((filter.offset.max(0) + limit).to_string())
+        } else {
+            None
+        };
+        Ok(Page { items, next })
+    }
+
+    pub async fn update_dataset(
+        &self,
+        workspace_id: &str,
+        id_or_name: &str,
+        update: DatasetUpdate,
+    ) -> WharfResult<Dataset> {
+        let current = self.get_dataset(workspace_id, id_or_name).await?;
+        let description = update.description.unwrap_or(current.description);
+        let labels = update.labels.unwrap_or(current.labels);
+        let labels =
+            serde_json::to_string(&labels).map_err(|e| WharfError::internal(e.to_string()))?;
+        sqlx::query(
+            "UPDATE datasets SET description = $1, labels = $2, updated_at = $3 WHERE id = $4",
+        )
+        .bind(description)
+        .bind(labels)
+        .bind(now_ms())
+        .bind(&current.id)
+        .execute(&self.pool)
+        .await
+        .map_err(db_err)?;
+        self.get_dataset(workspace_id, &current.id).await
+    }
+
+    /// Deletes a dataset with its versions, samples and finished jobs. Refused while an import
+    /// into it is queued or running.
+    pub async fn delete_dataset(&self, workspace_id: &str, id_or_name: &str) -> WharfResult<()> {
+        let dataset = self.get_dataset(workspace_id, id_or_name).await?;
+        let active: Option<String> = sqlx::query_scalar(
+            "SELECT id FROM jobs WHERE dataset_id = $1 AND state IN ('queued', 'running') LIMIT 1",
+        )
+        .bind(&dataset.id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_err)?;
+        if let Some(job) = active {
+            return Err(WharfError::new(
+                ErrorCode::Conflict,
+                format!(
+                    "dataset '{}' has an import in progress (job {job}); cancel it first",
+                    dataset.name
+                ),
+            ));
+        }
+        sqlx::query("DELETE FROM datasets WHERE id = $1")
+            .bind(&dataset.id)
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    /// Committed versions of a dataset, newest first.
+    pub async fn list_versions(
+        &self,
+        workspace_id: &str,
+        id_or_name: &str,
+    ) -> WharfResult<Vec<Version>> {
+        let dataset = self.get_dataset(workspace_id, id_or_name).await?;
+        let rows = sqlx::query(
+            "SELECT id, dataset_id, number, state, description, labels, sample_count, file_count, byte_size, job_id, created_at \
+             FROM versions WHERE dataset_id = $1 AND state = 'committed' ORDER BY number DESC",
+        )
+        .bind(&dataset.id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        rows.iter().map(version_from_row).collect()
+    }
+
+    pub async fn get_version(
+        &self,
+        workspace_id: &str,
+        id_or_name: &str,
+        number: i64,
+    ) -> WharfResult<Version> {
+        self.list_versions(workspace_id, id_or_name)
+            .await?
+            .into_iter()
+            .find(|v| v.number == number)
+            .ok_or_else(|| WharfError::not_found("version", &format!("v{number}")))
+    }
+}
+
+pub(crate) fn escape_like(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+fn parse_labels(text: &str) -> BTreeMap<String, String> {
+    serde_json::from_str(text).unwrap_or_default()
+}
+
+pub(crate) fn dataset_from_row(r: &AnyRow) -> WharfResult<Dataset> {
+    Ok(Dataset {
+        id: r.try_get("id").map_err(db_err)?,
+        name: r.try_get("name").map_err(db_err)?,
+        description: r.try_get("description").map_err(db_err)?,
+        data_type: r.try_get("data_type").map_err(db_err)?,
+        source_uri: r.try_get("source_uri").map_err(db_err)?,
+        labels: parse_labels(&r.try_get::<String, _>("labels").map_err(db_err)?),
+        latest_version: r.try_get("latest_version").map_err(db_err)?,
+        created_at: format_ms(r.try_get("created_at").map_err(db_err)?),
+        updated_at: format_ms(r.try_get("updated_at").map_err(db_err)?),
+    })
+}
+
+fn version_from_row(r: &AnyRow) -> WharfResult<Version> {
+    let number: i64 = r.try_get("number").map_err(db_err)?;
+    let state: String = r.try_get("state").map_err(db_err)?;
+    Ok(Version {
+        id: r.try_get("id").map_err(db_err)?,
+        dataset_id: r.try_get("dataset_id").map_err(db_err)?,
+        number,
+        name: format!("v{number}"),
+        state: if state == "committed" {
+            VersionState::Committed
+        } else {
+            VersionState::Pending
+        },
+        description: r.try_get("description").map_err(db_err)?,
+        labels: parse_labels(&r.try_get::<String, _>("labels").map_err(db_err)?),
+        sample_count: r.try_get("sample_count").map_err(db_err)?,
+        file_count: r.try_get("file_count").map_err(db_err)?,
+        byte_size: r.try_get("byte_size").map_err(db_err)?,
+        job_id: r.try_get("job_id").map_err(db_err)?,
+        created_at: format_ms(r.try_get("created_at").map_err(db_err)?),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dataset_names_follow_the_rules() {
+        for ok in ["coco", "COCO-2017_train.v2", "数据集1", "a"] {
+            assert!(validate_dataset_name(ok).is_ok(), "{ok}");
+        }
+        for bad in ["", "-lead", "has space", "semi;colon", &"x".repeat(128)] {
+            assert_eq!(
+                validate_dataset_name(bad).unwrap_err().code,
+                ErrorCode::InvalidRequest,
+                "{bad}"
+            );
+        }
+    }
+}

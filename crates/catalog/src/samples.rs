@@ -1,0 +1,206 @@
+//! Samples and their files.
+
+use std::collections::HashMap;
+
+use sqlx::Row;
+use wharf_model::{DatasetFile, Page, Sample, WharfResult};
+
+use crate::datasets::escape_like;
+use crate::sql::DynamicSql;
+use crate::{Catalog, db_err, format_ms};
+
+/// A sample as the engine writes it.
+#[derive(Debug, Clone)]
+pub struct NewSample {
+    pub key: String,
+    pub fingerprint: String,
+    pub files: Vec<NewFile>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewFile {
+    pub path: String,
+    pub size: i64,
+    pub fingerprint: String,
+    pub modified_ms: Option<i64>,
+    pub media_type: String,
+    pub width: Option<i64>,
+    pub height: Option<i64>,
+}
+
+/// The live revision of a sample, as an import compares against it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LiveSample {
+    pub id: String,
+    pub fingerprint: String,
+    /// The job that last saw this sample in its source; a resumed job skips what it already saw.
+    pub last_seen_job: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SampleQuery {
+    /// A committed version number; the latest when `None`.
+    pub version: Option<i64>,
+    pub prefix: Option<String>,
+    /// An exact media type, or `type/*`.
+    pub media_type: Option<String>,
+    /// The key of the last sample of the previous page.
+    pub cursor: Option<String>,
+    pub limit: i64,
+}
+
+/// Rows per statement when a batch touches many samples (well under both databases' limits on
+/// parameters per statement).
+pub(crate) const ROWS_PER_STATEMENT: usize = 500;
+
+impl Catalog {
+    /// The live revisions of `keys` in a dataset.
+    pub async fn live_samples(
+        &self,
+        dataset_id: &str,
+        keys: &[String],
+    ) -> WharfResult<HashMap<String, LiveSample>> {
+        let mut found = HashMap::with_capacity(keys.len());
+        for chunk in keys.chunks(ROWS_PER_STATEMENT) {
+            let mut sql = DynamicSql::new(
+                "SELECT id, sample_key, fingerprint, last_seen_job FROM samples WHERE dataset_id = ",
+            );
+            sql.param()
+                .push(" AND removed_in IS NULL AND sample_key IN ")
+                .tuple(chunk.len());
+            let mut query = sql.query().bind(dataset_id);
+            for key in chunk {
+                query = query.bind(key);
+            }
+            for row in query.fetch_all(&self.pool).await.map_err(db_err)? {
+                let key: String = row.try_get("sample_key").map_err(db_err)?;
+                found.insert(
+                    key,
+                    LiveSample {
+                        id: row.try_get("id").map_err(db_err)?,
+                        fingerprint: row.try_get("fingerprint").map_err(db_err)?,
+                        last_seen_job: row.try_get("last_seen_job").map_err(db_err)?,
+                    },
+                );
+            }
+        }
+        Ok(found)
+    }
+
+    /// Samples of a committed version, in key order, one page at a time.
+    pub async fn list_samples(
+        &self,
+        workspace_id: &str,
+        dataset: &str,
+        query: &SampleQuery,
+    ) -> WharfResult<Page<Sample>> {
+        let dataset = self.get_dataset(workspace_id, dataset).await?;
+        let version = match query.version {
+            Some(v) => self.get_version(workspace_id, &dataset.id, v).await?.number,
+            None => dataset.latest_version,
+        };
+        let limit = query.limit.clamp(1, 1000);
+        let mut sql = DynamicSql::new(
+            "SELECT s.id, s.sample_key, s.usage, s.hard, s.scene, s.batch, s.added_in FROM samples s WHERE s.dataset_id = ",
+        );
+        sql.param()
+            .push(" AND s.added_in <= ")
+            .param()
+            .push(" AND (s.removed_in IS NULL OR s.removed_in > ")
+            .param()
+            .push(")");
+        let mut binds: Vec<String> = Vec::new();
+        if let Some(prefix) = &query.prefix {
+            sql.push(" AND s.sample_key LIKE ")
+                .param()
+                .push(" ESCAPE '\\'");
+            binds.push(format!("{}%", escape_like(prefix)));
+        }
+        if let Some(cursor) = &query.cursor {
+            sql.push(" AND s.sample_key > ").param();
+            binds.push(cursor.clone());
+        }
+        if let Some(media_type) = &query.media_type {
+            sql.push(" AND EXISTS (SELECT 1 FROM files f WHERE f.sample_id = s.id AND f.media_type LIKE ").param().push(" ESCAPE '\\')");
+            binds.push(match media_type.strip_suffix("/*") {
+                Some(major) => format!("{}/%", escape_like(major)),
+                None => escape_like(media_type),
+            });
+        }
+        sql.push(" ORDER BY s.sample_key LIMIT ").param();
+        let mut q = sql.query().bind(&dataset.id).bind(version).bind(version);
+        for b in binds {
+            q = q.bind(b);
+        }
+        let rows = q
+            .bind(limit + 1)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
+        let mut samples = Vec::with_capacity(rows.len());
+        for row in rows.iter().take(limit as usize) {
+            samples.push(Sample {
+                id: row.try_get("id").map_err(db_err)?,
+                key: row.try_get("sample_key").map_err(db_err)?,
+                usage: row.try_get("usage").map_err(db_err)?,
+                hard: row.try_get::<i64, _>("hard").map_err(db_err)? != 0,
+                scene: row.try_get("scene").map_err(db_err)?,
+                batch: row.try_get("batch").map_err(db_err)?,
+                added_in: row.try_get("added_in").map_err(db_err)?,
+                files: Vec::new(),
+            });
+        }
+        let next = (rows.len() as i64 > limit)
+            .then(|| samples.last().map(|s| s.key.clone()))
+            .flatten();
+        self.attach_files(&mut samples).await?;
+        Ok(Page {
+            items: samples,
+            next,
+        })
+    }
+
+    async fn attach_files(&self, samples: &mut [Sample]) -> WharfResult<()> {
+        if samples.is_empty() {
+            return Ok(());
+        }
+        let mut sql = DynamicSql::new(
+            "SELECT sample_id, path, size, fingerprint, modified_at, media_type, width, height FROM files WHERE sample_id IN ",
+        );
+        sql.tuple(samples.len()).push(" ORDER BY path");
+        let mut q = sql.query();
+        for s in samples.iter() {
+            q = q.bind(&s.id);
+        }
+        let mut by_sample: HashMap<String, Vec<DatasetFile>> = HashMap::new();
+        for row in q.fetch_all(&self.pool).await.map_err(db_err)? {
+            let sample_id: String = row.try_get("sample_id").map_err(db_err)?;
+            by_sample.entry(sample_id).or_default().push(DatasetFile {
+                path: row.try_get("path").map_err(db_err)?,
+                size: row.try_get("size").map_err(db_err)?,
+                fingerprint: row.try_get("fingerprint").map_err(db_err)?,
+                modified_at: row
+                    .try_get::<Option<i64>, _>("modified_at")
+                    .map_err(db_err)?
+                    .map(format_ms),
+                media_type: row.try_get("media_type").map_err(db_err)?,
+                width: row.try_get("width").map_err(db_err)?,
+                height: row.try_get("height").map_err(db_err)?,
+            });
+        }
+        for s in samples.iter_mut() {
+            s.files = by_sample.remove(&s.id).unwrap_or_default();
+        }
+        Ok(())
+    }
+
+    /// How many sample revisions a dataset stores, across all its versions. An import that
+    /// wrote a sample twice would show here.
+    pub async fn count_sample_revisions(&self, dataset_id: &str) -> WharfResult<i64> {
+        sqlx::query_scalar("SELECT COUNT(*) FROM samples WHERE dataset_id = $1")
+            .bind(dataset_id)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db_err)
+    }
+}

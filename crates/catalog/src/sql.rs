@@ -1,0 +1,56 @@
+//! Building statements whose number of parameters depends on the input.
+
+use sqlx::AssertSqlSafe;
+use sqlx::any::AnyArguments;
+
+/// A statement whose text is made of fixed fragments and `$n` placeholders only, so it is
+/// safe to run even though it is built at run time.
+pub(crate) struct DynamicSql {
+    text: String,
+    next: usize,
+}
+
+impl DynamicSql {
+    pub(crate) fn new(head: &'static str) -> Self {
+        Self {
+            text: head.to_owned(),
+            next: 1,
+        }
+    }
+
+    pub(crate) fn push(&mut self, fragment: &'static str) -> &mut Self {
+        self.text.push_str(fragment);
+        self
+    }
+
+    /// Appends a placeholder for the next parameter.
+    pub(crate) fn param(&mut self) -> &mut Self {
+        self.text.push('$');
+        self.text.push_str(&self.next.to_string());
+        self.next += 1;
+        self
+    }
+
+    /// Skips `n` parameters that the fixed head of the statement already numbered.
+    pub(crate) fn param_after(&mut self, n: usize) -> &mut Self {
+        self.next = n + 1;
+        self
+    }
+
+    /// Appends `(p, p, ...)` with `count` placeholders.
+    pub(crate) fn tuple(&mut self, count: usize) -> &mut Self {
+        self.text.push('(');
+        for i in 0..count {
+            if i > 0 {
+                self.text.push_str(", ");
+            }
+            self.param();
+        }
+        self.text.push(')');
+        self
+    }
+
+    pub(crate) fn query<'q>(self) -> sqlx::query::Query<'q, sqlx::Any, AnyArguments> {
+        sqlx::query(AssertSqlSafe(self.text))
+    }
+}

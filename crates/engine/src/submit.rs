@@ -1,0 +1,113 @@
+//! Turning an import request into a queued job.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use wharf_catalog::{Catalog, NewDataset, NewJob};
+use wharf_model::{ImportOptions, Job, WharfError, WharfResult};
+use wharf_storage::{AccessPolicy, Credentials, Scheme, SourceUri};
+
+/// What a client asks for when it starts an import.
+#[derive(Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ImportRequest {
+    /// Where the data is, e.g. `s3://bucket/prefix`.
+    pub source: String,
+    /// The dataset to import into, by name or id.
+    pub dataset: String,
+    /// Make the dataset when it does not exist (the default).
+    #[serde(default = "yes")]
+    pub create_dataset: bool,
+    /// The data type of a dataset made by this request.
+    #[serde(default)]
+    pub data_type: Option<String>,
+    /// Credentials for this job only. Stored sealed while the job runs and erased when it ends.
+    #[serde(default)]
+    #[schema(value_type = Option<Object>)]
+    pub credentials: Option<Credentials>,
+    /// The name of a stored connection whose credentials the job uses.
+    #[serde(default)]
+    pub connection: Option<String>,
+    #[serde(default)]
+    pub options: ImportOptions,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Checks an import request and queues its job. Lists nothing: the source is first touched by
+/// the worker that runs the job.
+pub async fn submit_import(
+    catalog: &Catalog,
+    policy: &AccessPolicy,
+    workspace_id: &str,
+    request: ImportRequest,
+) -> WharfResult<Job> {
+    let uri = SourceUri::parse(&request.source)?;
+    if request.credentials.is_some() && request.connection.is_some() {
+        return Err(WharfError::invalid(
+            "give either credentials or a connection, not both",
+        ));
+    }
+    if request.options.probe_concurrency == 0 || request.options.probe_concurrency > 256 {
+        return Err(WharfError::invalid(format!(
+            "options.probe_concurrency is {}; expected 1 to 256",
+            request.options.probe_concurrency
+        )));
+    }
+    let connection = match &request.connection {
+        Some(name) => Some(catalog.get_connection(workspace_id, name).await?),
+        None => None,
+    };
+    if uri.scheme == Scheme::Fs {
+        policy.check_local_path(&uri.prefix)?;
+    }
+    let endpoint = uri
+        .endpoint
+        .clone()
+        .or_else(|| {
+            request
+                .credentials
+                .as_ref()
+                .and_then(|c| c.endpoint.clone())
+        })
+        .or_else(|| connection.as_ref().and_then(|c| c.endpoint.clone()));
+    if let Some(endpoint) = endpoint {
+        policy.check_endpoint(&endpoint).await?;
+    }
+    let dataset = match catalog.find_dataset(workspace_id, &request.dataset).await? {
+        Some(d) => d,
+        None if request.create_dataset => {
+            catalog
+                .create_dataset(
+                    workspace_id,
+                    NewDataset {
+                        name: request.dataset.clone(),
+                        data_type: request.data_type.clone(),
+                        ..Default::default()
+                    },
+                )
+                .await?
+        }
+        None => return Err(WharfError::not_found("dataset", &request.dataset)),
+    };
+    let credentials_sealed = match &request.credentials {
+        Some(c) => {
+            let json = serde_json::to_string(c).map_err(|e| WharfError::internal(e.to_string()))?;
+            Some(catalog.cipher().seal(&json)?)
+        }
+        None => None,
+    };
+    catalog
+        .create_job(
+            workspace_id,
+            NewJob {
+                dataset_id: dataset.id,
+                source_uri: uri.as_str().to_owned(),
+                connection_id: connection.map(|c| c.id),
+                credentials_sealed,
+                options: request.options,
+            },
+        )
+        .await
+}

@@ -1,0 +1,34 @@
+//! The OpenAPI document, served at `/openapi.json`.
+
+use utoipa::OpenApi;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+
+use crate::routes::*;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Wharf", description = "Imports datasets from object storage into a versioned catalog."),
+    paths(
+        health, openapi_document,
+        create_dataset, list_datasets, get_dataset, update_dataset, delete_dataset,
+        list_versions, get_version, list_samples,
+        create_import, list_jobs, get_job, cancel_job, list_job_errors,
+        create_connection, list_connections, get_connection, delete_connection,
+    ),
+    modifiers(&BearerAuth),
+    security(("api_key" = []))
+)]
+pub(crate) struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        if let Some(components) = openapi.components.as_mut() {
+            components.add_security_scheme(
+                "api_key",
+                SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+            );
+        }
+    }
+}

@@ -1,0 +1,49 @@
+//! Routes of the native API, by resource.
+
+mod connections;
+mod datasets;
+mod jobs;
+mod meta;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::AppState;
+
+pub(crate) use connections::*;
+pub(crate) use datasets::*;
+pub(crate) use jobs::*;
+pub(crate) use meta::*;
+
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/health", get(health))
+        .route("/openapi.json", get(openapi_document))
+        .route("/v1/datasets", post(create_dataset).get(list_datasets))
+        .route(
+            "/v1/datasets/{dataset}",
+            get(get_dataset)
+                .patch(update_dataset)
+                .delete(delete_dataset),
+        )
+        .route("/v1/datasets/{dataset}/versions", get(list_versions))
+        .route(
+            "/v1/datasets/{dataset}/versions/{version}",
+            get(get_version),
+        )
+        .route("/v1/datasets/{dataset}/samples", get(list_samples))
+        .route("/v1/imports", post(create_import))
+        .route("/v1/jobs", get(list_jobs))
+        .route("/v1/jobs/{job}", get(get_job))
+        .route("/v1/jobs/{job}/cancel", post(cancel_job))
+        .route("/v1/jobs/{job}/errors", get(list_job_errors))
+        .route(
+            "/v1/connections",
+            post(create_connection).get(list_connections),
+        )
+        .route(
+            "/v1/connections/{connection}",
+            get(get_connection).delete(delete_connection),
+        )
+        .fallback(not_found)
+}
