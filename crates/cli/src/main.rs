@@ -1,1 +1,236 @@
-fn main() {}
+//! `wharf`: the server, the worker and the command line in one binary.
+//!
+//! Without `--server`, commands act on the embedded catalog in the data directory (SQLite by
+//! default, or `--database-url`); with `--server URL` they act on a running Wharf server.
+
+mod commands;
+mod config;
+mod output;
+mod target;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "wharf",
+    version,
+    about = "Import datasets from object storage into a versioned catalog"
+)]
+struct Cli {
+    /// Where the embedded catalog and the server key live.
+    #[arg(long, global = true, env = "WHARF_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+    /// The catalog database: sqlite://PATH or postgres://... (default: SQLite in the data directory).
+    #[arg(long, global = true, env = "WHARF_DATABASE_URL")]
+    database_url: Option<String>,
+    /// Act on this Wharf server instead of the embedded catalog.
+    #[arg(long, global = true, env = "WHARF_SERVER")]
+    server: Option<String>,
+    /// API key for --server.
+    #[arg(long, global = true, env = "WHARF_API_KEY", hide_env_values = true)]
+    api_key: Option<String>,
+    /// Workspace of the embedded catalog.
+    #[arg(
+        long,
+        global = true,
+        env = "WHARF_WORKSPACE",
+        default_value = "default"
+    )]
+    workspace: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the API and in-process workers.
+    Serve(ServeArgs),
+    /// Run workers only, against the same catalog as a server.
+    Worker(WorkerArgs),
+    /// Manage API keys.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+    /// Import a source into a dataset.
+    Import(ImportArgs),
+    /// Inspect and cancel jobs.
+    #[command(subcommand)]
+    Jobs(JobsCommand),
+    /// Inspect datasets.
+    #[command(subcommand)]
+    Datasets(DatasetsCommand),
+    /// Inspect samples.
+    #[command(subcommand)]
+    Samples(SamplesCommand),
+}
+
+/// Settings of the workers in `serve` and `worker`.
+#[derive(Args, Clone)]
+pub struct EngineArgs {
+    /// Workers in this process.
+    #[arg(long, default_value_t = 2)]
+    workers: usize,
+    /// Local directories that file:// and nas:// sources may lie under (repeatable).
+    #[arg(
+        long = "allow-root",
+        env = "WHARF_ALLOWED_ROOTS",
+        value_delimiter = ','
+    )]
+    allow_roots: Vec<PathBuf>,
+    /// Allow endpoints on loopback, link-local and private addresses (local S3 servers).
+    #[arg(long, env = "WHARF_ALLOW_PRIVATE_ENDPOINTS")]
+    allow_private_endpoints: bool,
+    /// Seconds a claimed job stays claimed without a heartbeat.
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    lease_seconds: u64,
+    /// Objects per checkpoint.
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    batch_size: u64,
+    /// Cap on objects per second per job, to spare a throttled store.
+    #[arg(long)]
+    max_objects_per_second: Option<u32>,
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    #[arg(long, default_value = "127.0.0.1:8080", env = "WHARF_LISTEN")]
+    listen: String,
+    #[command(flatten)]
+    engine: EngineArgs,
+}
+
+#[derive(Args)]
+struct WorkerArgs {
+    #[command(flatten)]
+    engine: EngineArgs,
+}
+
+#[derive(Subcommand)]
+enum KeysCommand {
+    /// Create an API key for a workspace and print it once.
+    Create {
+        /// A label to recognise the key by.
+        #[arg(long, default_value = "cli")]
+        name: String,
+    },
+}
+
+#[derive(Args)]
+struct ImportArgs {
+    /// s3://bucket/prefix, gs://..., az://..., oss://..., obs://..., file:///path, a local path, or http(s)://.../file
+    source: String,
+    /// Dataset to import into (made if missing).
+    #[arg(long)]
+    dataset: String,
+    /// Wait for the job to finish (always so without --server).
+    #[arg(long)]
+    wait: bool,
+    /// Print machine-readable JSON.
+    #[arg(long)]
+    json: bool,
+    /// Do not read image headers for width and height.
+    #[arg(long)]
+    no_probe: bool,
+    /// Data type of a dataset made by this import.
+    #[arg(long)]
+    data_type: Option<String>,
+    /// Use a stored connection's credentials.
+    #[arg(long)]
+    connection: Option<String>,
+    #[arg(long, env = "WHARF_SOURCE_ACCESS_KEY_ID")]
+    access_key_id: Option<String>,
+    #[arg(long, env = "WHARF_SOURCE_SECRET_ACCESS_KEY", hide_env_values = true)]
+    secret_access_key: Option<String>,
+    #[arg(long, env = "WHARF_SOURCE_ENDPOINT")]
+    endpoint: Option<String>,
+    #[arg(long, env = "WHARF_SOURCE_REGION")]
+    region: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum JobsCommand {
+    /// List jobs, newest first.
+    Ls {
+        #[arg(long)]
+        state: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show a job, its counters and its first errors.
+    Show {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Cancel a queued or running job.
+    Cancel {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum DatasetsCommand {
+    /// List datasets.
+    Ls {
+        #[arg(long, default_value_t = 100)]
+        limit: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show a dataset and its versions.
+    Show {
+        name: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum SamplesCommand {
+    /// List a dataset's samples in key order.
+    Ls {
+        dataset: String,
+        /// A version number (default: the latest).
+        #[arg(long)]
+        version: Option<String>,
+        #[arg(long)]
+        prefix: Option<String>,
+        /// image/png, or image/* for every image.
+        #[arg(long)]
+        media_type: Option<String>,
+        #[arg(long, default_value_t = 100)]
+        limit: i64,
+        /// The `next` cursor printed by the previous page.
+        #[arg(long)]
+        next: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    match runtime.block_on(commands::run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}

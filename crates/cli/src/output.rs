@@ -1,0 +1,179 @@
+//! How results are printed: aligned text for people, JSON with `--json`.
+
+use anyhow::Result;
+use indicatif::{ProgressBar, ProgressStyle};
+use serde::Serialize;
+use wharf_model::{Dataset, Job, JobError, Page, Sample, Version};
+
+fn print_json<T: Serialize>(value: &T) -> Result<()> {
+    println!("{}", serde_json::to_string_pretty(value)?);
+    Ok(())
+}
+
+pub fn progress_bar() -> ProgressBar {
+    let bar = ProgressBar::new_spinner();
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {elapsed_precise} {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar
+}
+
+pub fn update_progress(bar: &ProgressBar, job: &Job) {
+    let c = &job.counters;
+    bar.set_message(format!(
+        "{}: discovered {} · processed {} · imported {} · unchanged {} · failed {} · {} · {:.0}/s",
+        job.state.as_str(),
+        c.discovered,
+        c.processed,
+        c.imported,
+        c.unchanged,
+        c.failed,
+        human_bytes(c.bytes),
+        job.rate
+    ));
+}
+
+pub fn job(job: &Job, errors: &[JobError], json: bool) -> Result<()> {
+    if json {
+        #[derive(Serialize)]
+        struct JobWithErrors<'a> {
+            #[serde(flatten)]
+            job: &'a Job,
+            errors: &'a [JobError],
+        }
+        return print_json(&JobWithErrors { job, errors });
+    }
+    let c = &job.counters;
+    println!("job       {}", job.id);
+    println!("state     {}", job.state.as_str());
+    println!("source    {}", job.source_uri);
+    let version = match &job.result {
+        Some(r) if r.version_created => {
+            format!(" (new version v{})", r.version.unwrap_or_default())
+        }
+        Some(r) => match r.version {
+            Some(v) => format!(" (unchanged, stays at v{v})"),
+            None => String::new(),
+        },
+        None => String::new(),
+    };
+    println!("dataset   {}{version}", job.dataset_name);
+    println!(
+        "objects   discovered {}, processed {}, imported {}, unchanged {}, skipped {}, failed {}, removed {}",
+        c.discovered, c.processed, c.imported, c.unchanged, c.skipped, c.failed, c.removed
+    );
+    println!("bytes     {}", human_bytes(c.bytes));
+    println!("rate      {:.1} objects/s", job.rate);
+    if let (Some(code), Some(message)) = (&job.error_code, &job.error_message) {
+        println!("error     {message} ({code})");
+    }
+    for e in errors {
+        println!("  item error: {}: {} ({})", e.path, e.message, e.code);
+    }
+    Ok(())
+}
+
+pub fn jobs(jobs: &[Job], json: bool) -> Result<()> {
+    if json {
+        return print_json(&jobs);
+    }
+    println!(
+        "{:<36}  {:<10}  {:<24}  {:>10}  {:>8}  CREATED",
+        "ID", "STATE", "DATASET", "PROCESSED", "FAILED"
+    );
+    for j in jobs {
+        println!(
+            "{:<36}  {:<10}  {:<24}  {:>10}  {:>8}  {}",
+            j.id,
+            j.state.as_str(),
+            j.dataset_name,
+            j.counters.processed,
+            j.counters.failed,
+            j.created_at
+        );
+    }
+    Ok(())
+}
+
+pub fn datasets(datasets: &[Dataset], json: bool) -> Result<()> {
+    if json {
+        return print_json(&datasets);
+    }
+    println!("{:<32}  {:<12}  {:>7}  UPDATED", "NAME", "TYPE", "VERSION");
+    for d in datasets {
+        println!(
+            "{:<32}  {:<12}  {:>7}  {}",
+            d.name,
+            d.data_type,
+            format!("v{}", d.latest_version),
+            d.updated_at
+        );
+    }
+    Ok(())
+}
+
+pub fn dataset(dataset: &Dataset, versions: &[Version], json: bool) -> Result<()> {
+    if json {
+        #[derive(Serialize)]
+        struct DatasetWithVersions<'a> {
+            #[serde(flatten)]
+            dataset: &'a Dataset,
+            versions: &'a [Version],
+        }
+        return print_json(&DatasetWithVersions { dataset, versions });
+    }
+    println!("dataset   {} ({})", dataset.name, dataset.id);
+    println!("type      {}", dataset.data_type);
+    println!("source    {}", dataset.source_uri.as_deref().unwrap_or("-"));
+    for v in versions {
+        println!(
+            "  {:<5} {:>8} samples  {:>8} files  {:>10}  {}",
+            v.name,
+            v.sample_count,
+            v.file_count,
+            human_bytes(v.byte_size),
+            v.created_at
+        );
+    }
+    Ok(())
+}
+
+pub fn samples(page: &Page<Sample>, json: bool) -> Result<()> {
+    if json {
+        return print_json(page);
+    }
+    println!("{:<48}  {:>10}  {:<24}  SIZE", "KEY", "BYTES", "MEDIA TYPE");
+    for s in &page.items {
+        for f in &s.files {
+            let dims = match (f.width, f.height) {
+                (Some(w), Some(h)) => format!("{w}x{h}"),
+                _ => "-".to_owned(),
+            };
+            println!(
+                "{:<48}  {:>10}  {:<24}  {dims}",
+                s.key, f.size, f.media_type
+            );
+        }
+    }
+    if let Some(next) = &page.next {
+        println!("more: --next '{next}'");
+    }
+    Ok(())
+}
+
+fn human_bytes(bytes: i64) -> String {
+    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}
