@@ -5,6 +5,8 @@
 //! directory. The catalog never holds a secret in plain text, and a database dump alone does not
 //! reveal one.
 
+use std::sync::Arc;
+
 use aes_gcm::aead::{Aead, Generate, KeyInit};
 use aes_gcm::{Aes256Gcm, Nonce};
 use base64::Engine;
@@ -16,7 +18,7 @@ const NONCE_LEN: usize = 12;
 
 #[derive(Clone)]
 pub struct SecretCipher {
-    cipher: Aes256Gcm,
+    cipher: Arc<Aes256Gcm>,
 }
 
 impl std::fmt::Debug for SecretCipher {
@@ -38,7 +40,9 @@ impl SecretCipher {
             })?;
         let cipher = Aes256Gcm::new_from_slice(&bytes)
             .map_err(|_| WharfError::invalid("the secret key must be 32 bytes"))?;
-        Ok(SecretCipher { cipher })
+        Ok(SecretCipher {
+            cipher: Arc::new(cipher),
+        })
     }
 
     /// New random key material, as 64 hex digits.

@@ -176,7 +176,7 @@ async fn import(args: ImportArgs, target: &Target) -> Result<ExitCode> {
         || args.secret_access_key.is_some()
         || args.endpoint.is_some()
         || args.region.is_some())
-    .then(|| Credentials {
+    .then_some(Credentials {
         access_key_id: args.access_key_id,
         secret_access_key: args.secret_access_key,
         session_token: None,
@@ -279,12 +279,22 @@ fn engine_config(args: &EngineArgs, role: &str) -> EngineConfig {
     }
 }
 
+/// Logs to stderr at `WHARF_LOG` (an `EnvFilter` directive) or `default`.
 fn init_logging(default: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("WHARF_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
-    tracing_subscriber::fmt()
+    let subscriber = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .finish();
+    if tracing::subscriber::set_global_default(subscriber).is_err() {
+        return;
+    }
+    // The request-signing crates print their credential providers, secrets included, through
+    // `log` at debug level: their records never reach the log, whatever WHARF_LOG asks for.
+    let _ = tracing_log::LogTracer::builder()
+        .with_max_level(tracing_log::log::LevelFilter::Trace)
+        .ignore_crate("reqsign")
         .init();
 }
 

@@ -36,9 +36,8 @@ pub async fn open_catalog(data_dir: &Path, database_url: Option<&str>) -> Result
 /// PostgreSQL catalog from different machines must share `WHARF_SECRET_KEY`.
 fn secret_cipher(data_dir: &Path) -> Result<SecretCipher> {
     if let Ok(material) = std::env::var("WHARF_SECRET_KEY") {
-        return Ok(
-            SecretCipher::from_key_material(&material).context("WHARF_SECRET_KEY is not usable")?
-        );
+        return SecretCipher::from_key_material(&material)
+            .context("WHARF_SECRET_KEY is not usable");
     }
     let path = data_dir.join("secret.key");
     if !path.exists() {
@@ -48,8 +47,8 @@ fn secret_cipher(data_dir: &Path) -> Result<SecretCipher> {
     }
     let material = std::fs::read_to_string(&path)
         .with_context(|| format!("cannot read {}", path.display()))?;
-    Ok(SecretCipher::from_key_material(&material)
-        .with_context(|| format!("{} does not hold a usable key", path.display()))?)
+    SecretCipher::from_key_material(&material)
+        .with_context(|| format!("{} does not hold a usable key", path.display()))
 }
 
 /// Creates `path` with `content`, readable by its owner only. When several processes start at

@@ -209,7 +209,7 @@ async fn plan_batch(
     let mut read = futures::stream::iter(to_read)
         .map(|entry| async move {
             let size = if probe && entry.is_image() {
-                source.probe_image(&entry).await.map(|s| s)
+                source.probe_image(&entry).await
             } else {
                 Ok(None)
             };

@@ -12,7 +12,15 @@ const DETAIL_LIMIT: usize = 300;
 /// and a message saying what to check.
 pub(crate) fn storage_error(uri: &SourceUri, what: &str, err: &opendal::Error) -> WharfError {
     let detail: String = err.message().chars().take(DETAIL_LIMIT).collect();
+    // S3 services report a missing bucket as a configuration error.
+    let missing_bucket = ["NoSuchBucket", "ContainerNotFound"]
+        .iter()
+        .any(|c| detail.contains(c));
     let (code, advice) = match err.kind() {
+        _ if missing_bucket => (
+            ErrorCode::StorageBucketNotFound,
+            "the bucket or container does not exist; check its name and the endpoint",
+        ),
         ErrorKind::PermissionDenied => (
             ErrorCode::StorageCredentialsRejected,
             "the store refused the credentials; check the access key, the secret and the endpoint",
