@@ -286,6 +286,7 @@ fn init_logging(default: &str) {
     let subscriber = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .finish();
     if tracing::subscriber::set_global_default(subscriber).is_err() {
         return;

@@ -156,24 +156,33 @@ impl Wharf {
             .to_owned()
     }
 
-    /// Starts `wharf serve` on a free port with the given extra arguments.
+    /// Starts `wharf serve` on a free port, allowed to reach the test servers and this
+    /// installation's root, with the given extra arguments.
     pub fn serve(&self, extra: &[&str]) -> Server {
+        let root = self.root();
+        let mut args = vec![
+            "--allow-private-endpoints",
+            "--lease-seconds",
+            "3",
+            "--allow-root",
+            root.to_str().expect("utf-8 root"),
+        ];
+        args.extend_from_slice(extra);
+        self.spawn_server(&args)
+    }
+
+    /// Starts `wharf serve` with the default access policy: no local roots, no private endpoints.
+    pub fn serve_strict(&self) -> Server {
+        self.spawn_server(&[])
+    }
+
+    fn spawn_server(&self, extra: &[&str]) -> Server {
         let log_path = self.dir.path().join(format!("{}.log", unique("serve")));
         let log = std::fs::File::create(&log_path).expect("log file");
-        let root = self.root();
         let mut child = self
             .command()
             .env("WHARF_LOG", "debug")
-            .args([
-                "serve",
-                "--listen",
-                "127.0.0.1:0",
-                "--allow-private-endpoints",
-                "--lease-seconds",
-                "3",
-            ])
-            .arg("--allow-root")
-            .arg(&root)
+            .args(["serve", "--listen", "127.0.0.1:0"])
             .args(extra)
             .stdout(Stdio::piped())
             .stderr(log)

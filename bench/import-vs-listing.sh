@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# Benchmark: how long Wharf takes to import N small objects from S3 compared with a bare
+# recursive listing of the same bucket by the AWS CLI (the anchor), and how much memory the
+# Wharf server needs meanwhile. An import must list everything and also write every sample to
+# the catalog, so "ratio to listing" shows what Wharf adds on top of the listing itself.
+# Targets: ratio <= 1.0 and server peak RSS < 300 MB. Everything runs on 127.0.0.1 (s3s-fs).
+# Usage: bash bench/import-vs-listing.sh [OBJECTS]   (default 100000, or $BENCH_OBJECTS)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+objects="${1:-${BENCH_OBJECTS:-100000}}"
+[[ "$objects" =~ ^[1-9][0-9]*$ ]] || { echo "error: object count must be a positive integer, got '$objects'" >&2; exit 1; }
+ak=bench-key
+sk=bench-secret-0123456789
+
+fail() { echo "error: $*" >&2; exit 1; }
+now() { date +%s.%N; }
+since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+
+bash scripts/install-test-tools.sh
+tools="${WHARF_TOOLS_DIR:-$HOME/.cache/wharf/tools}"
+aws="$tools/venv/bin/aws"
+echo "building wharf (release)"
+cargo build --release -p wharf-cli || fail "release build failed"
+wharf="$PWD/target/release/wharf"
+if [ ! -x /usr/bin/time ]; then
+  echo "installing /usr/bin/time"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null || fail "cannot install 'time'"
+fi
+
+run=$(mktemp -d /tmp/wharf-bench.XXXXXX)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$run"
+}
+trap cleanup EXIT
+
+# s3s-fs serves ROOT; a bucket is a subdirectory of it.
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+endpoint="http://127.0.0.1:$port"
+mkdir -p "$run/s3/bench"
+"$tools/bin/s3s-fs" --host 127.0.0.1 --port "$port" --access-key "$ak" --secret-key "$sk" \
+  "$run/s3" >"$run/s3s.log" 2>&1 &
+pids+=($!)
+for i in $(seq 1 150); do
+  python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 0.2)" 2>/dev/null && break
+  [ "$i" = 150 ] && { cat "$run/s3s.log" >&2; fail "s3s-fs did not start on port $port"; }
+  sleep 0.2
+done
+
+# Fill the bucket by writing files straight into its directory: 100 folders, 64-200 bytes each.
+echo "writing $objects objects into bucket 'bench'"
+t=$(now)
+python3 - "$run/s3/bench" "$objects" <<'EOF'
+import os, random, sys
+root, n = sys.argv[1], int(sys.argv[2])
+rng = random.Random(42)
+made = set()
+for i in range(n):
+    folder = os.path.join(root, f"shard-{i % 10:02d}", f"part-{(i // 10) % 10:03d}")
+    if folder not in made:
+        os.makedirs(folder, exist_ok=True)
+        made.add(folder)
+    # A text header keeps the content from looking like any image format.
+    body = b"bench object\n" + rng.randbytes(rng.randint(51, 187))
+    with open(os.path.join(folder, f"obj-{i:06d}.bin"), "wb") as f:
+        f.write(body)
+EOF
+fill_s=$(since "$t")
+echo "fill took $fill_s s"
+
+# Anchor: a bare recursive listing by the AWS CLI.
+echo "timing aws s3 ls --recursive"
+t=$(now)
+listed=$(AWS_ACCESS_KEY_ID=$ak AWS_SECRET_ACCESS_KEY=$sk AWS_DEFAULT_REGION=us-east-1 \
+  "$aws" --endpoint-url "$endpoint" s3 ls --recursive s3://bench/ | wc -l) || fail "aws s3 ls failed"
+aws_s=$(since "$t")
+[ "$listed" -eq "$objects" ] || fail "aws listed $listed objects, expected $objects"
+
+secret=$(python3 -c 'import secrets; print(secrets.token_hex(32))')
+export WHARF_SECRET_KEY="$secret"
+
+# Checks the JSON of a finished import: succeeded, and every object imported.
+check_import() {
+  python3 - "$1" "$objects" <<'EOF' || { cat "$1" >&2; fail "import in $1 did not import everything"; }
+import json, sys
+job = json.load(open(sys.argv[1]))
+imported = job["counters"]["imported"]
+ok = job["state"] == "succeeded" and imported == int(sys.argv[2])
+print(f"  state {job['state']}, imported {imported}, failed {job['counters']['failed']}")
+sys.exit(0 if ok else 1)
+EOF
+}
+
+# Wharf through a server: the key is made before the server starts, on the same data dir.
+key=$("$wharf" --data-dir "$run/wharf" keys create 2>/dev/null) || fail "wharf keys create failed"
+"$wharf" --data-dir "$run/wharf" serve --listen 127.0.0.1:0 --allow-private-endpoints --workers 1 \
+  >"$run/server.out" 2>"$run/server.log" &
+server_pid=$!
+pids+=("$server_pid")
+url=""
+for _ in $(seq 1 150); do
+  line=$(head -n 1 "$run/server.out" 2>/dev/null || true)
+  case "$line" in "wharf listening on "*) url=${line#wharf listening on }; break ;; esac
+  kill -0 "$server_pid" 2>/dev/null || break
+  sleep 0.2
+done
+[ -n "$url" ] || { cat "$run/server.log" >&2; fail "wharf server did not start within 30 s"; }
+
+echo "timing wharf import via server ($url)"
+t=$(now)
+"$wharf" --server "$url" --api-key "$key" import s3://bench/ --dataset bench --wait --json \
+  --endpoint "$endpoint" --access-key-id "$ak" --secret-access-key "$sk" >"$run/server-import.json" \
+  || { rc=$?; cat "$run/server-import.json" "$run/server.log" >&2; fail "server import exited with $rc"; }
+server_s=$(since "$t")
+check_import "$run/server-import.json"
+server_kb=$(awk '/^VmHWM:/ { print $2 }' "/proc/$server_pid/status")
+kill "$server_pid"
+
+echo "timing wharf import embedded"
+t=$(now)
+/usr/bin/time -v "$wharf" --data-dir "$run/embedded" import s3://bench/ --dataset bench --json \
+  --endpoint "$endpoint" --access-key-id "$ak" --secret-access-key "$sk" \
+  >"$run/embedded-import.json" 2>"$run/embedded.err" \
+  || { rc=$?; cat "$run/embedded-import.json" "$run/embedded.err" >&2; fail "embedded import exited with $rc"; }
+embedded_s=$(since "$t")
+check_import "$run/embedded-import.json"
+embedded_kb=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$run/embedded.err")
+
+echo
+echo "objects: $objects (fill $fill_s s)"
+awk -v a="$aws_s" -v s="$server_s" -v e="$embedded_s" -v sk="$server_kb" -v ek="$embedded_kb" 'BEGIN {
+  f = "| %-37s | %7.1f | %11s | %16.2f |\n"
+  printf "| %-37s | %7s | %11s | %16s |\n", "run", "seconds", "peak RSS MB", "ratio to listing"
+  printf f, "aws s3 ls --recursive (anchor)", a, "-", 1
+  printf f, "wharf import via server (list+write)", s, sprintf("%.0f", sk / 1024), s / a
+  printf f, "wharf import embedded (list+write)", e, sprintf("%.0f", ek / 1024), e / a
+  r = (s / a <= 1.0) ? "met" : "NOT met"; m = (sk / 1024 < 300) ? "met" : "NOT met"
+  printf "targets: server ratio %.2f <= 1.0 %s; server peak %.0f MB < 300 MB %s\n", s / a, r, sk / 1024, m
+}'
