@@ -22,6 +22,8 @@
 //! and stay invisible until [`Catalog::finish_job`] commits the version. A failed or cancelled
 //! job removes everything it wrote, so a dataset is never left half-imported.
 
+use std::collections::HashSet;
+
 use sqlx::Row;
 use sqlx::any::AnyRow;
 use wharf_model::{
@@ -285,6 +287,29 @@ impl Catalog {
             .then(|| items.last().map(|e| e.id.to_string()))
             .flatten();
         Ok(Page { items, next })
+    }
+
+    /// Which of `paths` already have an item error in this job.
+    pub async fn failed_item_paths(
+        &self,
+        job_id: &str,
+        paths: &[String],
+    ) -> WharfResult<HashSet<String>> {
+        let mut found = HashSet::new();
+        for chunk in paths.chunks(ROWS_PER_STATEMENT) {
+            let mut sql = DynamicSql::new(
+                "SELECT DISTINCT path FROM job_errors WHERE job_id = $1 AND path IN ",
+            );
+            sql.param_after(1).tuple(chunk.len());
+            let mut q = sql.query().bind(job_id);
+            for path in chunk {
+                q = q.bind(path);
+            }
+            for row in q.fetch_all(&self.pool).await.map_err(db_err)? {
+                found.insert(row.try_get::<String, _>("path").map_err(db_err)?);
+            }
+        }
+        Ok(found)
     }
 
     /// Takes the lease of the oldest claimable job, if any.

@@ -120,6 +120,12 @@ async fn bad_sources_are_refused_with_stable_codes_and_no_job(db: Db) {
         (400, "invalid_request"),
         "{got}"
     );
+    assert_eq!(
+        server.get("/v1/jobs", &key).await["items"],
+        json!([]),
+        "no refused request may leave a job"
+    );
+    // Last on this server: it answers before reading the body, then closes the connection.
     let big =
         json!({ "source": "s3://b/p", "dataset": "d", "padding": "x".repeat(2 * 1024 * 1024) });
     let (status, got) = server
@@ -129,11 +135,6 @@ async fn bad_sources_are_refused_with_stable_codes_and_no_job(db: Db) {
         (status, error_code(&got)),
         (413, "payload_too_large"),
         "{got}"
-    );
-    assert_eq!(
-        server.get("/v1/jobs", &key).await["items"],
-        json!([]),
-        "no refused request may leave a job"
     );
 
     // A server refuses private endpoints unless its operator allows them.

@@ -5,6 +5,7 @@
 //! compares them with the dataset's live samples, probes image headers of new or changed
 //! objects concurrently, and checkpoints each batch.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, Instant};
@@ -14,7 +15,7 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 use wharf_catalog::{BatchWrite, ClaimedJob, NewFile, NewJobError, NewSample};
 use wharf_model::{ErrorCode, JobCounters, WharfError, WharfResult};
-use wharf_storage::{Credentials, ObjectEntry, Source, SourceUri};
+use wharf_storage::{Credentials, Listed, Source, SourceUri};
 
 use crate::Engine;
 
@@ -48,7 +49,7 @@ pub(crate) async fn run_import(
         .chain(&credentials.session_token)
         .cloned()
         .collect();
-    let result = import_source(engine, job, credentials, stop).await;
+    let result = import_source(engine, job, credentials, &secrets, stop).await;
     match result {
         Err(_) | Ok(()) if cancel_asked.is_cancelled() => Err(Stop::Cancelled),
         Err(Stop::Failed(e)) => Err(Stop::Failed(redact(e, &secrets))),
@@ -87,6 +88,7 @@ async fn import_source(
     engine: &Engine,
     job: &mut ClaimedJob,
     credentials: Credentials,
+    secrets: &[String],
     stop: &CancellationToken,
 ) -> Result<(), Stop> {
     let uri = SourceUri::parse(&job.source_uri)?;
@@ -95,7 +97,7 @@ async fn import_source(
 
     let batch_size = engine.config.batch_size.max(1);
     let listed = Arc::new(AtomicI64::new(0));
-    let (tx, mut rx) = mpsc::channel::<WharfResult<ObjectEntry>>(batch_size * 4);
+    let (tx, mut rx) = mpsc::channel::<WharfResult<Listed>>(batch_size * 4);
     let lister = {
         let listed = listed.clone();
         let stop = stop.clone();
@@ -133,7 +135,7 @@ async fn import_source(
                 Err(e) => listing_error = Some(e),
             }
         }
-        let write = match plan_batch(engine, job, &source, entries).await {
+        let write = match plan_batch(engine, job, &source, entries, secrets).await {
             Ok((write, done)) => {
                 already_done += done;
                 write
@@ -177,20 +179,39 @@ async fn import_source(
 }
 
 /// Compares a batch with the dataset's live samples and reads what is new. Returns the write
-/// and how many entries this job had already written on an earlier attempt.
+/// and how many items this job had already handled on an earlier attempt.
 async fn plan_batch(
     engine: &Engine,
     job: &ClaimedJob,
     source: &Source,
-    entries: Vec<ObjectEntry>,
+    items: Vec<Listed>,
+    secrets: &[String],
 ) -> WharfResult<(BatchWrite, i64)> {
-    let keys: Vec<String> = entries.iter().map(|e| e.path.clone()).collect();
+    let keys: Vec<String> = items.iter().map(|i| i.path().to_owned()).collect();
     let live = engine.catalog.live_samples(&job.dataset_id, &keys).await?;
+    // Items that failed on an earlier attempt were handled and counted then.
+    let failed_before = if job.attempts > 1 {
+        engine.catalog.failed_item_paths(&job.id, &keys).await?
+    } else {
+        HashSet::new()
+    };
     let mut write = BatchWrite::default();
     let mut delta = JobCounters::default();
     let mut done = 0;
     let mut to_read = Vec::new();
-    for entry in entries {
+    for item in items {
+        if failed_before.contains(item.path()) {
+            done += 1;
+            continue;
+        }
+        let entry = match item {
+            Listed::Object(entry) => entry,
+            Listed::Unreadable { path, error } => {
+                delta.failed += 1;
+                write.errors.push(item_error(path, redact(error, secrets)));
+                continue;
+            }
+        };
         match live.get(&entry.path) {
             Some(sample) if sample.last_seen_job.as_deref() == Some(job.id.as_str()) => done += 1,
             Some(sample) if sample.fingerprint == entry.fingerprint => {
@@ -237,18 +258,24 @@ async fn plan_batch(
             }
             Err(e) => {
                 delta.failed += 1;
-                write.errors.push(NewJobError {
-                    path: entry.path,
-                    line: None,
-                    code: ErrorCode::ItemReadFailed,
-                    message: e.message,
-                });
+                write
+                    .errors
+                    .push(item_error(entry.path, redact(e, secrets)));
             }
         }
     }
     delta.processed = delta.imported + delta.unchanged + delta.skipped + delta.failed;
     write.delta = delta;
     Ok((write, done))
+}
+
+fn item_error(path: String, error: WharfError) -> NewJobError {
+    NewJobError {
+        path,
+        line: None,
+        code: ErrorCode::ItemReadFailed,
+        message: error.message,
+    }
 }
 
 /// Removes any secret that found its way into an error message.

@@ -10,13 +10,14 @@
 mod credentials;
 mod error;
 mod listing;
+mod local;
 mod policy;
 mod probe;
 mod source;
 mod uri;
 
 pub use credentials::Credentials;
-pub use listing::ObjectEntry;
+pub use listing::{Listed, ObjectEntry};
 pub use policy::AccessPolicy;
 pub use probe::ImageSize;
 pub use source::Source;

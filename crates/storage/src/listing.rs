@@ -1,5 +1,24 @@
 //! What a listing yields.
 
+use wharf_model::WharfError;
+
+/// One item of a listing: an object with its facts, or an object the listing found but whose
+/// facts could not be read. The second fails that item only, never the listing.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Listed {
+    Object(ObjectEntry),
+    Unreadable { path: String, error: WharfError },
+}
+
+impl Listed {
+    pub fn path(&self) -> &str {
+        match self {
+            Listed::Object(entry) => &entry.path,
+            Listed::Unreadable { path, .. } => path,
+        }
+    }
+}
+
 /// One object found under a source, with the facts the listing (or a stat) gave.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ObjectEntry {

@@ -10,7 +10,7 @@ use wharf_model::{ErrorCode, WharfError, WharfResult};
 use crate::error::storage_error;
 use crate::listing::media_type_of;
 use crate::probe::{FIRST_READ, ImageSize, SECOND_READ, image_size};
-use crate::{AccessPolicy, Credentials, ObjectEntry, Scheme, SourceUri};
+use crate::{AccessPolicy, Credentials, Listed, ObjectEntry, Scheme, SourceUri};
 
 /// Requests in flight at once against one source.
 const MAX_CONCURRENT_REQUESTS: usize = 64;
@@ -20,6 +20,8 @@ const MAX_CONCURRENT_REQUESTS: usize = 64;
 pub struct Source {
     uri: SourceUri,
     op: Operator,
+    /// The resolved folder of a local source, which is walked rather than listed.
+    local_dir: Option<std::path::PathBuf>,
 }
 
 impl Source {
@@ -43,6 +45,7 @@ impl Source {
             format!("/{}/", uri.prefix)
         };
         let config_error = |e: opendal::Error| storage_error(uri, "cannot configure access", &e);
+        let mut local_dir = None;
         let op = match uri.scheme {
             Scheme::S3 => {
                 let mut b = services::S3::default()
@@ -137,6 +140,7 @@ impl Source {
             }
             Scheme::Fs => {
                 let dir = policy.check_local_path(&uri.prefix)?;
+                local_dir = Some(dir.clone());
                 if !dir.is_dir() {
                     return Err(WharfError::new(
                         ErrorCode::InvalidUri,
@@ -171,6 +175,7 @@ impl Source {
         Ok(Source {
             uri: uri.clone(),
             op,
+            local_dir,
         })
     }
 
@@ -180,7 +185,7 @@ impl Source {
 
     /// Every object under the source, recursively, as the store pages them in: nothing is held
     /// beyond the current page. Folders and folder markers are left out.
-    pub fn list(&self) -> BoxStream<'static, WharfResult<ObjectEntry>> {
+    pub fn list(&self) -> BoxStream<'static, WharfResult<Listed>> {
         let this = self.clone();
         if self.uri.scheme == Scheme::Http {
             let path = self.uri.prefix.clone();
@@ -191,11 +196,13 @@ impl Source {
                     .await
                     .map_err(|e| storage_error(&this.uri, "cannot read the file", &e))?;
                 let name = path.rsplit('/').next().unwrap_or(&path).to_owned();
-                Ok(entry(name, &meta))
+                Ok(Listed::Object(entry(name, &meta)))
             })
             .boxed();
         }
-        let needs_stat = self.uri.scheme == Scheme::Fs;
+        if let Some(dir) = &self.local_dir {
+            return crate::local::list(dir.clone());
+        }
         futures::stream::once(async move {
             let lister = this
                 .op
@@ -205,35 +212,24 @@ impl Source {
                 .map_err(|e| storage_error(&this.uri, "cannot list", &e));
             (this, lister)
         })
-        .flat_map(move |(this, lister)| match lister {
+        .flat_map(|(this, lister)| match lister {
             Err(e) => futures::stream::once(async move { Err(e) }).boxed(),
             Ok(lister) => lister
                 .filter_map(move |item| {
-                    let this = this.clone();
-                    async move {
-                        let found = match item {
-                            Err(e) => {
-                                return Some(Err(storage_error(&this.uri, "cannot list", &e)));
-                            }
-                            Ok(found) => found,
-                        };
-                        if found.metadata().mode() == EntryMode::DIR || found.path().ends_with('/')
+                    let listed = match item {
+                        Err(e) => Some(Err(storage_error(&this.uri, "cannot list", &e))),
+                        Ok(found)
+                            if found.metadata().mode() == EntryMode::DIR
+                                || found.path().ends_with('/') =>
                         {
-                            return None;
+                            None
                         }
-                        let path = found.path().to_owned();
-                        if needs_stat {
-                            return Some(match this.op.stat(&path).await {
-                                Ok(meta) => Ok(entry(path, &meta)),
-                                Err(e) => Err(storage_error(
-                                    &this.uri,
-                                    &format!("cannot stat '{path}'"),
-                                    &e,
-                                )),
-                            });
-                        }
-                        Some(Ok(entry(path, found.metadata())))
-                    }
+                        Ok(found) => Some(Ok(Listed::Object(entry(
+                            found.path().to_owned(),
+                            found.metadata(),
+                        )))),
+                    };
+                    futures::future::ready(listed)
                 })
                 .boxed(),
         })
@@ -330,7 +326,14 @@ mod tests {
         let source = Source::open(&uri, Credentials::default(), &policy)
             .await
             .unwrap();
-        let mut entries: Vec<ObjectEntry> = source.list().map(|e| e.unwrap()).collect().await;
+        let mut entries: Vec<ObjectEntry> = source
+            .list()
+            .map(|e| match e.unwrap() {
+                Listed::Object(entry) => entry,
+                Listed::Unreadable { path, error } => panic!("{path}: {error}"),
+            })
+            .collect()
+            .await;
         entries.sort_by(|a, b| a.path.cmp(&b.path));
         let summary: Vec<(&str, u64, &str)> = entries
             .iter()
