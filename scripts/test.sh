@@ -75,6 +75,7 @@ export WHARF_TEST_S3_ACCESS_KEY=wharf-test-key
 export WHARF_TEST_S3_SECRET_KEY=wharf-test-secret-0123456789
 export WHARF_TEST_GCS_ENDPOINT="http://127.0.0.1:$gcs_port"
 export WHARF_TEST_AZURE_ENDPOINT="http://127.0.0.1:$az_port/devstoreaccount1"
+export WHARF_TEST_PYTHON="$tools/venv/bin/python"
 export WHARF_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$pg_port/postgres"
 
 cargo test --workspace "$@"
