@@ -147,7 +147,9 @@ impl Catalog {
             .param();
         let mut binds: Vec<String> = vec![workspace_id.to_owned()];
         if let Some(text) = &filter.name_contains {
-            sql.push(" AND name LIKE ").param().push(" ESCAPE '\\'");
+            sql.push(" AND LOWER(name) LIKE LOWER(")
+                .param()
+                .push(") ESCAPE '\\'");
             binds.push(format!("%{}%", escape_like(text)));
         }
         if let Some(data_type) = &filter.data_type {
@@ -164,7 +166,9 @@ impl Catalog {
                 ),
                 None => format!("{pair}:"),
             };
-            sql.push(" AND labels LIKE ").param().push(" ESCAPE '\\'");
+            sql.push(" AND LOWER(labels) LIKE LOWER(")
+                .param()
+                .push(") ESCAPE '\\'");
             binds.push(format!("%{}%", escape_like(&needle)));
         }
         let limit = filter.limit.clamp(1, 1000);
@@ -279,7 +283,9 @@ impl Catalog {
     }
 }
 
-pub(crate) fn escape_like(text: &str) -> String {
+/// Escapes `LIKE` wildcards. `LIKE` is compared on `LOWER()` of both sides, since SQLite's
+/// `LIKE` ignores ASCII case and PostgreSQL's does not.
+fn escape_like(text: &str) -> String {
     text.replace('\\', "\\\\")
         .replace('%', "\\%")
         .replace('_', "\\_")

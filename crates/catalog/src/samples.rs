@@ -5,7 +5,6 @@ use std::collections::HashMap;
 use sqlx::Row;
 use wharf_model::{DatasetFile, Page, Sample, WharfResult};
 
-use crate::datasets::escape_like;
 use crate::sql::DynamicSql;
 use crate::{Catalog, db_err, format_ms};
 
@@ -47,6 +46,13 @@ pub struct SampleQuery {
     /// The key of the last sample of the previous page.
     pub cursor: Option<String>,
     pub limit: i64,
+}
+
+/// The least string greater than every string that starts with `prefix`, in the byte order
+/// both catalogs sort keys by (SQLite's BINARY, PostgreSQL's "C" collation). Prefix filters are
+/// ranges rather than `LIKE`, whose case rules differ between the two.
+fn prefix_end(prefix: &str) -> String {
+    format!("{prefix}{}", char::MAX)
 }
 
 /// Rows per statement when a batch touches many samples (well under both databases' limits on
@@ -111,21 +117,36 @@ impl Catalog {
             .push(")");
         let mut binds: Vec<String> = Vec::new();
         if let Some(prefix) = &query.prefix {
-            sql.push(" AND s.sample_key LIKE ")
+            sql.push(" AND s.sample_key >= ")
                 .param()
-                .push(" ESCAPE '\\'");
-            binds.push(format!("{}%", escape_like(prefix)));
+                .push(" AND s.sample_key < ")
+                .param();
+            binds.push(prefix.clone());
+            binds.push(prefix_end(prefix));
         }
         if let Some(cursor) = &query.cursor {
             sql.push(" AND s.sample_key > ").param();
             binds.push(cursor.clone());
         }
-        if let Some(media_type) = &query.media_type {
-            sql.push(" AND EXISTS (SELECT 1 FROM files f WHERE f.sample_id = s.id AND f.media_type LIKE ").param().push(" ESCAPE '\\')");
-            binds.push(match media_type.strip_suffix("/*") {
-                Some(major) => format!("{}/%", escape_like(major)),
-                None => escape_like(media_type),
-            });
+        match query
+            .media_type
+            .as_deref()
+            .map(|m| (m, m.strip_suffix('*')))
+        {
+            Some((_, Some(major))) => {
+                sql.push(" AND EXISTS (SELECT 1 FROM files f WHERE f.sample_id = s.id AND f.media_type >= ")
+                    .param()
+                    .push(" AND f.media_type < ")
+                    .param()
+                    .push(")");
+                binds.push(major.to_owned());
+                binds.push(prefix_end(major));
+            }
+            Some((exact, None)) => {
+                sql.push(" AND EXISTS (SELECT 1 FROM files f WHERE f.sample_id = s.id AND f.media_type = ").param().push(")");
+                binds.push(exact.to_owned());
+            }
+            None => {}
         }
         sql.push(" ORDER BY s.sample_key LIMIT ").param();
         let mut q = sql.query().bind(&dataset.id).bind(version).bind(version);

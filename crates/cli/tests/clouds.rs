@@ -1,4 +1,4 @@
-//! Google Cloud Storage (fake-gcs-server) and Azure Blob (azurite) sources, end to end.
+//! Google Cloud Storage (fake-gcs-server), Azure Blob (azurite) and HTTP sources, end to end.
 
 mod common;
 
@@ -12,7 +12,8 @@ const AZURE_KEY: &str =
 
 on_both_catalogs!(
     imports_from_google_cloud_storage,
-    imports_from_azure_blob_and_refuses_a_wrong_key
+    imports_from_azure_blob_and_refuses_a_wrong_key,
+    imports_one_file_over_http,
 );
 
 async fn imports_from_google_cloud_storage(db: Db) {
@@ -131,4 +132,68 @@ async fn imports_from_azure_blob_and_refuses_a_wrong_key(db: Db) {
         "{job}"
     );
     assert!(!job.to_string().contains(wrong_key) && !server.log().contains(wrong_key));
+}
+
+async fn imports_one_file_over_http(db: Db) {
+    let site = tempfile::tempdir().unwrap();
+    std::fs::create_dir(site.path().join("sets")).unwrap();
+    std::fs::write(site.path().join("sets/cover.png"), png(640, 480)).unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut http = std::process::Command::new("python3")
+        .args([
+            "-m",
+            "http.server",
+            &port.to_string(),
+            "--bind",
+            "127.0.0.1",
+            "--directory",
+        ])
+        .arg(site.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+
+    let wharf = Wharf::new(db).await;
+    let server = wharf.serve(&[]);
+    let key = wharf.create_key("team");
+    let source = format!("http://127.0.0.1:{port}/sets/cover.png");
+    let queued = server
+        .import(&key, json!({ "source": source, "dataset": "web" }))
+        .await;
+    let job = server.wait_job(&key, queued["id"].as_str().unwrap()).await;
+    let missing = server.import(&key, json!({ "source": format!("http://127.0.0.1:{port}/sets/none.png"), "dataset": "web2" })).await;
+    let missing = server.wait_job(&key, missing["id"].as_str().unwrap()).await;
+    http.kill().unwrap();
+    http.wait().unwrap();
+
+    assert_eq!(
+        (job["state"].as_str(), job["counters"]["imported"].as_i64()),
+        (Some("succeeded"), Some(1)),
+        "{job}"
+    );
+    let samples = server.all_samples(&key, "web", "").await;
+    assert_eq!(samples[0]["key"], "cover.png");
+    assert_eq!(
+        (
+            samples[0]["files"][0]["width"].as_i64(),
+            samples[0]["files"][0]["height"].as_i64()
+        ),
+        (Some(640), Some(480))
+    );
+    assert_eq!(
+        (missing["state"].as_str(), missing["error_code"].as_str()),
+        (Some("failed"), Some("storage_bucket_not_found")),
+        "{missing}"
+    );
 }

@@ -78,6 +78,20 @@ async fn imports_every_object_as_a_sample_and_reimports_only_changes(db: Db) {
         .all_samples(&key, "fleet", "&media_type=image/*")
         .await;
     assert_eq!(pngs.len(), 15);
+    assert_eq!(
+        server
+            .all_samples(&key, "fleet", "&media_type=image/png")
+            .await
+            .len(),
+        15
+    );
+    assert!(
+        server
+            .all_samples(&key, "fleet", "&prefix=IMAGES/")
+            .await
+            .is_empty(),
+        "keys are case-sensitive"
+    );
     let under = server.all_samples(&key, "fleet", "&prefix=blobs/03/").await;
     assert!(
         under
