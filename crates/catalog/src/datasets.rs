@@ -171,32 +171,15 @@ impl Catalog {
                 .push(") ESCAPE '\\'");
             binds.push(format!("%{}%", escape_like(&needle)));
         }
-        let limit = filter.limit.clamp(1, 1000);
-        sql.push(" ORDER BY name LIMIT ")
-            .param()
-            .push(" OFFSET ")
-            .param();
-        let mut query = sql.query();
-        for b in binds {
-            query = query.bind(b);
-        }
-        let rows = query
-            .bind(limit + 1)
-            .bind(filter.offset.max(0))
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
-        let mut items = rows
-            .iter()
-            .map(dataset_from_row)
-            .collect::<WharfResult<Vec<_>>>()?;
-        let next = if items.len() as i64 > limit {
-            items.truncate(limit as usize);
-            Some((filter.offset.max(0) + limit).to_string())
-        } else {
-            None
-        };
-        Ok(Page { items, next })
+        sql.push(" ORDER BY name");
+        sql.fetch_offset_page(
+            &self.pool,
+            binds,
+            filter.offset,
+            filter.limit,
+            dataset_from_row,
+        )
+        .await
     }
 
     pub async fn update_dataset(

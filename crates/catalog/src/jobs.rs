@@ -116,26 +116,28 @@ const JOB_SELECT: &str = "SELECT j.id, j.kind, j.state, j.dataset_id, d.name AS 
      FROM jobs j JOIN datasets d ON d.id = j.dataset_id LEFT JOIN connections c ON c.id = j.connection_id";
 
 /// Claims the oldest claimable job: queued, or running with an expired lease, and with no other
-/// live job on its dataset.
-const CLAIM_SQLITE: &str = "UPDATE jobs SET state = 'running', lease_owner = $1, lease_expires_at = $2, \
-     attempts = attempts + 1, started_at = COALESCE(started_at, $3), updated_at = $3 \
-     WHERE id = (SELECT j.id FROM jobs j WHERE (j.state = 'queued' OR (j.state = 'running' AND j.lease_expires_at < $3)) \
-       AND NOT EXISTS (SELECT 1 FROM jobs o WHERE o.dataset_id = j.dataset_id AND o.id <> j.id \
-                       AND o.state = 'running' AND o.lease_expires_at >= $3) \
-       ORDER BY j.created_at, j.id LIMIT 1) \
-     AND (state = 'queued' OR (state = 'running' AND lease_expires_at < $3)) \
-     RETURNING id, workspace_id, dataset_id, source_uri, connection_id, credentials_sealed, options, \
-     discovered, processed, imported, unchanged, skipped, failed, removed, bytes, version_number, attempts, lease_owner";
+/// live job on its dataset. `$lock` locks the chosen row where the backend can.
+macro_rules! claim_sql {
+    ($lock:literal) => {
+        concat!(
+            "UPDATE jobs SET state = 'running', lease_owner = $1, lease_expires_at = $2, ",
+            "attempts = attempts + 1, started_at = COALESCE(started_at, $3), updated_at = $3 ",
+            "WHERE id = (SELECT j.id FROM jobs j WHERE (j.state = 'queued' OR (j.state = 'running' AND j.lease_expires_at < $3)) ",
+            "AND NOT EXISTS (SELECT 1 FROM jobs o WHERE o.dataset_id = j.dataset_id AND o.id <> j.id ",
+            "AND o.state = 'running' AND o.lease_expires_at >= $3) ",
+            "ORDER BY j.created_at, j.id LIMIT 1",
+            $lock,
+            ") AND (state = 'queued' OR (state = 'running' AND lease_expires_at < $3)) ",
+            "RETURNING id, workspace_id, dataset_id, source_uri, connection_id, credentials_sealed, options, ",
+            "discovered, processed, imported, unchanged, skipped, failed, removed, bytes, version_number, attempts, lease_owner"
+        )
+    };
+}
 
-const CLAIM_POSTGRES: &str = "UPDATE jobs SET state = 'running', lease_owner = $1, lease_expires_at = $2, \
-     attempts = attempts + 1, started_at = COALESCE(started_at, $3), updated_at = $3 \
-     WHERE id = (SELECT j.id FROM jobs j WHERE (j.state = 'queued' OR (j.state = 'running' AND j.lease_expires_at < $3)) \
-       AND NOT EXISTS (SELECT 1 FROM jobs o WHERE o.dataset_id = j.dataset_id AND o.id <> j.id \
-                       AND o.state = 'running' AND o.lease_expires_at >= $3) \
-       ORDER BY j.created_at, j.id LIMIT 1 FOR UPDATE SKIP LOCKED) \
-     AND (state = 'queued' OR (state = 'running' AND lease_expires_at < $3)) \
-     RETURNING id, workspace_id, dataset_id, source_uri, connection_id, credentials_sealed, options, \
-     discovered, processed, imported, unchanged, skipped, failed, removed, bytes, version_number, attempts, lease_owner";
+/// SQLite runs one writer at a time, so the statement alone is atomic.
+const CLAIM_SQLITE: &str = claim_sql!("");
+/// Concurrent claimers skip the rows others are claiming instead of waiting for them.
+const CLAIM_POSTGRES: &str = claim_sql!(" FOR UPDATE SKIP LOCKED");
 
 impl Catalog {
     pub async fn create_job(&self, workspace_id: &str, new: NewJob) -> WharfResult<Job> {
@@ -202,28 +204,9 @@ impl Catalog {
             binds.push(dataset.clone());
             binds.push(dataset.clone());
         }
-        let limit = filter.limit.clamp(1, 1000);
-        sql.push(" ORDER BY j.created_at DESC, j.id DESC LIMIT ")
-            .param()
-            .push(" OFFSET ")
-            .param();
-        let mut q = sql.query();
-        for b in binds {
-            q = q.bind(b);
-        }
-        let rows = q
-            .bind(limit + 1)
-            .bind(filter.offset.max(0))
-            .fetch_all(&self.pool)
+        sql.push(" ORDER BY j.created_at DESC, j.id DESC");
+        sql.fetch_offset_page(&self.pool, binds, filter.offset, filter.limit, job_from_row)
             .await
-            .map_err(db_err)?;
-        let mut items = rows
-            .iter()
-            .map(job_from_row)
-            .collect::<WharfResult<Vec<_>>>()?;
-        let next = (items.len() as i64 > limit).then(|| (filter.offset.max(0) + limit).to_string());
-        items.truncate(limit as usize);
-        Ok(Page { items, next })
     }
 
     /// Cancels a queued job at once, or asks the worker running it to stop.

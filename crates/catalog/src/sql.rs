@@ -1,7 +1,10 @@
 //! Building statements whose number of parameters depends on the input.
 
-use sqlx::AssertSqlSafe;
-use sqlx::any::AnyArguments;
+use sqlx::any::{AnyArguments, AnyRow};
+use sqlx::{AnyPool, AssertSqlSafe};
+use wharf_model::{Page, WharfResult};
+
+use crate::db_err;
 
 /// A statement whose text is made of fixed fragments and `$n` placeholders only, so it is
 /// safe to run even though it is built at run time.
@@ -52,5 +55,37 @@ impl DynamicSql {
 
     pub(crate) fn query<'q>(self) -> sqlx::query::Query<'q, sqlx::Any, AnyArguments> {
         sqlx::query(AssertSqlSafe(self.text))
+    }
+
+    /// Appends `LIMIT`/`OFFSET`, binds `binds` then the bounds, and returns one page of rows
+    /// mapped by `map`; `next` is the offset of the following page, if there is one.
+    pub(crate) async fn fetch_offset_page<T>(
+        mut self,
+        pool: &AnyPool,
+        binds: Vec<String>,
+        offset: i64,
+        limit: i64,
+        map: fn(&AnyRow) -> WharfResult<T>,
+    ) -> WharfResult<Page<T>> {
+        let limit = limit.clamp(1, 1000);
+        let offset = offset.max(0);
+        self.push(" LIMIT ").param().push(" OFFSET ").param();
+        let mut query = self.query();
+        for value in binds {
+            query = query.bind(value);
+        }
+        let rows = query
+            .bind(limit + 1)
+            .bind(offset)
+            .fetch_all(pool)
+            .await
+            .map_err(db_err)?;
+        let items = rows
+            .iter()
+            .take(limit as usize)
+            .map(map)
+            .collect::<WharfResult<Vec<_>>>()?;
+        let next = (rows.len() as i64 > limit).then(|| (offset + limit).to_string());
+        Ok(Page { items, next })
     }
 }
