@@ -39,7 +39,7 @@ async fn imports_from_google_cloud_storage(db: Db) {
         .skip_signature()
         .disable_vm_metadata()
         .disable_config_load();
-    let op = opendal::Operator::new(gcs).unwrap();
+    let op = common::test_operator(gcs);
     let files = objects(12);
     for (key, body) in &files {
         op.write(&format!("set/{key}"), body.clone()).await.unwrap();
@@ -94,7 +94,7 @@ async fn imports_from_azure_blob_and_refuses_a_wrong_key(db: Db) {
         .endpoint(&env.azure_endpoint)
         .account_name(AZURE_ACCOUNT)
         .account_key(AZURE_KEY);
-    let op = opendal::Operator::new(azure).unwrap();
+    let op = common::test_operator(azure);
     op.write("frames/a.png", png(5, 6)).await.unwrap();
     op.write("frames/b.png", png(7, 8)).await.unwrap();
     op.write("frames/notes/c.txt", b"c".to_vec()).await.unwrap();

@@ -410,8 +410,19 @@ pub fn s3_operator(bucket: &str) -> opendal::Operator {
         .secret_access_key(&env.s3_secret)
         .disable_config_load()
         .disable_ec2_metadata();
+    test_operator(builder)
+}
+
+/// An operator for the test's own uploads. OpenDAL shares one HTTP client across the process,
+/// and its pooled connections die with the runtime of the test that opened them; each
+/// `#[tokio::test]` has its own runtime, so each operator gets its own client.
+pub fn test_operator(builder: impl opendal::Builder) -> opendal::Operator {
+    let transport = opendal::HttpTransporter::new(
+        opendal_http_transport_reqwest::ReqwestTransport::new(reqwest::Client::new()),
+    );
     opendal::Operator::new(builder)
-        .expect("s3 operator")
+        .expect("operator")
+        .with_context(opendal::OperationContext::new().with_http_transport(transport))
         .layer(opendal::layers::RetryLayer::new().with_jitter())
 }
 
