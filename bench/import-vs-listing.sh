@@ -3,7 +3,9 @@
 # recursive listing of the same bucket by the AWS CLI (the anchor), and how much memory the
 # Wharf server needs meanwhile. An import must list everything and also write every sample to
 # the catalog, so "ratio to listing" shows what Wharf adds on top of the listing itself.
-# Targets: ratio <= 1.0 and server peak RSS < 300 MB. Everything runs on 127.0.0.1 (s3s-fs).
+# Targets: ratio <= 1.0 and server peak RSS < 300 MB. Everything runs on 127.0.0.1 against
+# moto (s3s-fs re-walks the whole bucket for every page of a listing, so its listing time grows
+# with the square of the bucket and swamps what is measured).
 # Usage: bash bench/import-vs-listing.sh [OBJECTS]   (default 100000, or $BENCH_OBJECTS)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,38 +39,21 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# s3s-fs serves ROOT; a bucket is a subdirectory of it.
+# moto serves bucket `bench` from memory, filled before it starts (see fill_moto.py).
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 endpoint="http://127.0.0.1:$port"
-mkdir -p "$run/s3/bench"
-"$tools/bin/s3s-fs" --host 127.0.0.1 --port "$port" --access-key "$ak" --secret-key "$sk" \
-  "$run/s3" >"$run/s3s.log" 2>&1 &
-pids+=($!)
-for i in $(seq 1 150); do
-  python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 0.2)" 2>/dev/null && break
-  [ "$i" = 150 ] && { cat "$run/s3s.log" >&2; fail "s3s-fs did not start on port $port"; }
-  sleep 0.2
+echo "filling bucket 'bench' with $objects objects in moto"
+"$tools/venv/bin/python" bench/fill_moto.py "$objects" "$port" >"$run/moto.log" 2>&1 &
+moto_pid=$!
+pids+=("$moto_pid")
+fill_s=""
+for _ in $(seq 1 600); do
+  fill_s=$(awk '/^filled in/ { print $3 }' "$run/moto.log")
+  [ -n "$fill_s" ] && break
+  kill -0 "$moto_pid" 2>/dev/null || break
+  sleep 0.5
 done
-
-# Fill the bucket by writing files straight into its directory: 100 folders, 64-200 bytes each.
-echo "writing $objects objects into bucket 'bench'"
-t=$(now)
-python3 - "$run/s3/bench" "$objects" <<'EOF'
-import os, random, sys
-root, n = sys.argv[1], int(sys.argv[2])
-rng = random.Random(42)
-made = set()
-for i in range(n):
-    folder = os.path.join(root, f"shard-{i % 10:02d}", f"part-{(i // 10) % 10:03d}")
-    if folder not in made:
-        os.makedirs(folder, exist_ok=True)
-        made.add(folder)
-    # A text header keeps the content from looking like any image format.
-    body = b"bench object\n" + rng.randbytes(rng.randint(51, 187))
-    with open(os.path.join(folder, f"obj-{i:06d}.bin"), "wb") as f:
-        f.write(body)
-EOF
-fill_s=$(since "$t")
+[ -n "$fill_s" ] || { cat "$run/moto.log" >&2; fail "moto did not start"; }
 echo "fill took $fill_s s"
 
 # Anchor: a bare recursive listing by the AWS CLI.

