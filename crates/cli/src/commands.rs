@@ -14,7 +14,8 @@ use wharf_storage::{AccessPolicy, Credentials};
 use crate::output;
 use crate::target::Target;
 use crate::{
-    Cli, Command, DatasetsCommand, EngineArgs, ImportArgs, JobsCommand, KeysCommand, SamplesCommand,
+    Cli, ClientCommand, Command, DatasetsCommand, EngineArgs, ImportArgs, JobsCommand, KeysCommand,
+    SamplesCommand,
 };
 
 pub async fn run(cli: Cli) -> Result<ExitCode> {
@@ -82,7 +83,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        command => {
+        Command::Client(command) => {
             let target = match &cli.server {
                 Some(server) => Target::remote(server, cli.api_key.clone())?,
                 None => {
@@ -110,36 +111,36 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
-async fn run_client_command(command: Command, target: &Target) -> Result<ExitCode> {
+async fn run_client_command(command: ClientCommand, target: &Target) -> Result<ExitCode> {
     match command {
-        Command::Import(args) => import(args, target).await,
-        Command::Jobs(JobsCommand::Ls { state, limit, json }) => {
+        ClientCommand::Import(args) => import(args, target).await,
+        ClientCommand::Jobs(JobsCommand::Ls { state, limit, json }) => {
             let page = target.jobs(state, limit).await?;
             output::jobs(&page.items, json)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Jobs(JobsCommand::Show { id, json }) => {
+        ClientCommand::Jobs(JobsCommand::Show { id, json }) => {
             let job = target.job(&id).await?;
             let errors = target.job_errors(&id, 20).await?;
             output::job(&job, &errors.items, json)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Jobs(JobsCommand::Cancel { id, json }) => {
+        ClientCommand::Jobs(JobsCommand::Cancel { id, json }) => {
             let job = target.cancel(&id).await?;
             output::job(&job, &[], json)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Datasets(DatasetsCommand::Ls { limit, json }) => {
+        ClientCommand::Datasets(DatasetsCommand::Ls { limit, json }) => {
             output::datasets(&target.datasets(limit).await?.items, json)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Datasets(DatasetsCommand::Show { name, json }) => {
+        ClientCommand::Datasets(DatasetsCommand::Show { name, json }) => {
             let dataset = target.dataset(&name).await?;
             let versions = target.versions(&name).await?;
             output::dataset(&dataset, &versions, json)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Samples(SamplesCommand::Ls {
+        ClientCommand::Samples(SamplesCommand::Ls {
             dataset,
             version,
             prefix,
@@ -164,9 +165,6 @@ async fn run_client_command(command: Command, target: &Target) -> Result<ExitCod
             };
             output::samples(&target.samples(&dataset, query).await?, json)?;
             Ok(ExitCode::SUCCESS)
-        }
-        Command::Serve(_) | Command::Worker(_) | Command::Keys(_) => {
-            unreachable!("handled before a target is chosen")
         }
     }
 }

@@ -53,6 +53,13 @@ enum Command {
     /// Manage API keys.
     #[command(subcommand)]
     Keys(KeysCommand),
+    #[command(flatten)]
+    Client(ClientCommand),
+}
+
+/// Commands that act on the embedded catalog or, with `--server`, on a server.
+#[derive(Subcommand)]
+enum ClientCommand {
     /// Import a source into a dataset.
     Import(ImportArgs),
     /// Inspect and cancel jobs.
