@@ -28,7 +28,8 @@ pub struct NewDataset {
 }
 
 #[derive(Debug, Clone, Default)]
-pub struct DatasetUpdate {
+/// New description and labels of a dataset or a version; `None` keeps the current value.
+pub struct MetadataUpdate {
     pub description: Option<String>,
     pub labels: Option<BTreeMap<String, String>>,
 }
@@ -186,7 +187,7 @@ impl Catalog {
         &self,
         workspace_id: &str,
         id_or_name: &str,
-        update: DatasetUpdate,
+        update: MetadataUpdate,
     ) -> WharfResult<Dataset> {
         let current = self.get_dataset(workspace_id, id_or_name).await?;
         let description = update.description.unwrap_or(current.description);
@@ -258,11 +259,43 @@ impl Catalog {
         id_or_name: &str,
         number: i64,
     ) -> WharfResult<Version> {
-        self.list_versions(workspace_id, id_or_name)
-            .await?
-            .into_iter()
-            .find(|v| v.number == number)
-            .ok_or_else(|| WharfError::not_found("version", &format!("v{number}")))
+        let dataset = self.get_dataset(workspace_id, id_or_name).await?;
+        let row = sqlx::query(
+            "SELECT id, dataset_id, number, state, description, labels, sample_count, file_count, byte_size, job_id, created_at \
+             FROM versions WHERE dataset_id = $1 AND number = $2 AND state = 'committed'",
+        )
+        .bind(&dataset.id)
+        .bind(number)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_err)?;
+        row.as_ref()
+            .map(version_from_row)
+            .transpose()?
+            .ok_or_else(|| {
+                WharfError::not_found("version", &format!("v{number} of dataset {}", dataset.name))
+            })
+    }
+
+    /// Sets a committed version's description and labels; its samples never change.
+    pub async fn update_version(
+        &self,
+        workspace_id: &str,
+        id_or_name: &str,
+        number: i64,
+        update: MetadataUpdate,
+    ) -> WharfResult<Version> {
+        let current = self.get_version(workspace_id, id_or_name, number).await?;
+        let labels = serde_json::to_string(&update.labels.unwrap_or(current.labels))
+            .map_err(|e| WharfError::internal(e.to_string()))?;
+        sqlx::query("UPDATE versions SET description = $1, labels = $2 WHERE id = $3")
+            .bind(update.description.unwrap_or(current.description))
+            .bind(labels)
+            .bind(&current.id)
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
+        self.get_version(workspace_id, id_or_name, number).await
     }
 }
 

@@ -25,7 +25,7 @@ use sqlx::{AnyPool, Executor};
 use wharf_model::{WharfError, WharfResult};
 
 pub use connections::{ConnectionSecret, NewConnection};
-pub use datasets::{DatasetFilter, DatasetUpdate, NewDataset};
+pub use datasets::{DatasetFilter, MetadataUpdate, NewDataset};
 pub use jobs::{BatchWrite, ClaimedJob, Heartbeat, JobFilter, JobOutcome, NewJob, NewJobError};
 pub use samples::{LiveSample, NewFile, NewSample, SampleQuery};
 pub use secret::SecretCipher;

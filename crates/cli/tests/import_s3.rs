@@ -160,6 +160,38 @@ async fn imports_every_object_as_a_sample_and_reimports_only_changes(db: Db) {
         })
         .collect();
     assert_eq!(counts, vec![(2, 45), (1, 45)]);
+    let (status, labelled) = server
+        .send(
+            "PATCH",
+            "/v1/datasets/fleet/versions/v1",
+            Some(&key),
+            Some(json!({ "description": "first drop", "labels": { "qa": "passed" } })),
+        )
+        .await;
+    assert_eq!(status, 200, "{labelled}");
+    assert_eq!(
+        (
+            labelled["description"].as_str(),
+            labelled["labels"]["qa"].as_str()
+        ),
+        (Some("first drop"), Some("passed"))
+    );
+    assert_eq!(
+        labelled["sample_count"], 45,
+        "labels never change what a version holds"
+    );
+    let (status, missing) = server
+        .send(
+            "PATCH",
+            "/v1/datasets/fleet/versions/9",
+            Some(&key),
+            Some(json!({ "description": "x" })),
+        )
+        .await;
+    assert_eq!(
+        (status, missing["error"]["code"].as_str()),
+        (404, Some("not_found"))
+    );
     // Version 1 still reads as it was.
     let v1 = server.all_samples(&key, "fleet", "&version=1").await;
     assert!(v1.iter().any(|s| s["key"] == "blobs/02/blob-00002.bin"));

@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
-use wharf_catalog::{DatasetFilter, DatasetUpdate, NewDataset, SampleQuery};
+use wharf_catalog::{DatasetFilter, MetadataUpdate, NewDataset, SampleQuery};
 use wharf_model::{Dataset, Page, Sample, Version, WharfError};
 
 use crate::auth::Authed;
@@ -26,7 +26,7 @@ pub(crate) struct CreateDatasetBody {
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct UpdateDatasetBody {
+pub(crate) struct MetadataBody {
     description: Option<String>,
     labels: Option<BTreeMap<String, String>>,
 }
@@ -108,16 +108,16 @@ pub(crate) async fn get_dataset(
     Ok(Json(state.catalog.get_dataset(&ws.id, &dataset).await?))
 }
 
-#[utoipa::path(patch, path = "/v1/datasets/{dataset}", tag = "datasets", request_body = UpdateDatasetBody,
+#[utoipa::path(patch, path = "/v1/datasets/{dataset}", tag = "datasets", request_body = MetadataBody,
     params(("dataset" = String, Path, description = "name or id")),
     responses((status = 200, body = Dataset)))]
 pub(crate) async fn update_dataset(
     State(state): State<AppState>,
     Authed(ws): Authed,
     ApiPath(dataset): ApiPath<String>,
-    ApiJson(body): ApiJson<UpdateDatasetBody>,
+    ApiJson(body): ApiJson<MetadataBody>,
 ) -> Result<Json<Dataset>, ApiError> {
-    let update = DatasetUpdate {
+    let update = MetadataUpdate {
         description: body.description,
         labels: body.labels,
     };
@@ -167,6 +167,27 @@ pub(crate) async fn get_version(
         state
             .catalog
             .get_version(&ws.id, &dataset, parse_version(&version)?)
+            .await?,
+    ))
+}
+
+#[utoipa::path(patch, path = "/v1/datasets/{dataset}/versions/{version}", tag = "datasets", request_body = MetadataBody,
+    params(("dataset" = String, Path, description = "name or id"), ("version" = String, Path, description = "`3` or `v3`")),
+    responses((status = 200, body = Version)))]
+pub(crate) async fn update_version(
+    State(state): State<AppState>,
+    Authed(ws): Authed,
+    ApiPath((dataset, version)): ApiPath<(String, String)>,
+    ApiJson(body): ApiJson<MetadataBody>,
+) -> Result<Json<Version>, ApiError> {
+    let update = MetadataUpdate {
+        description: body.description,
+        labels: body.labels,
+    };
+    Ok(Json(
+        state
+            .catalog
+            .update_version(&ws.id, &dataset, parse_version(&version)?, update)
             .await?,
     ))
 }

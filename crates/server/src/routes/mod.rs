@@ -29,7 +29,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/v1/datasets/{dataset}/versions", get(list_versions))
         .route(
             "/v1/datasets/{dataset}/versions/{version}",
-            get(get_version),
+            get(get_version).patch(update_version),
         )
         .route("/v1/datasets/{dataset}/samples", get(list_samples))
         .route("/v1/imports", post(create_import))
