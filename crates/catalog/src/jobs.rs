@@ -295,9 +295,24 @@ impl Catalog {
         Ok(found)
     }
 
+    /// The database's clock in milliseconds. Leases are stamped and compared with it, so that
+    /// workers on machines whose clocks disagree still agree on when a lease expires.
+    async fn lease_clock(&self) -> WharfResult<i64> {
+        let sql = match self.backend {
+            Backend::Sqlite => "SELECT CAST(unixepoch('subsec') * 1000 AS BIGINT)",
+            Backend::Postgres => {
+                "SELECT CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)"
+            }
+        };
+        sqlx::query_scalar(sql)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db_err)
+    }
+
     /// Takes the lease of the oldest claimable job, if any.
     pub async fn claim_job(&self, worker: &str, lease_ms: i64) -> WharfResult<Option<ClaimedJob>> {
-        let now = now_ms();
+        let now = self.lease_clock().await?;
         let sql = match self.backend {
             Backend::Sqlite => CLAIM_SQLITE,
             Backend::Postgres => CLAIM_POSTGRES,
@@ -314,7 +329,7 @@ impl Catalog {
 
     /// Extends the lease and reads whether a cancel was asked for.
     pub async fn heartbeat(&self, job: &ClaimedJob, lease_ms: i64) -> WharfResult<Heartbeat> {
-        let now = now_ms();
+        let now = self.lease_clock().await?;
         let row = sqlx::query(
             "UPDATE jobs SET lease_expires_at = $1, updated_at = $2 \
              WHERE id = $3 AND lease_owner = $4 AND state = 'running' RETURNING cancel_requested",
