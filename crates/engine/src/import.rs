@@ -51,7 +51,9 @@ pub(crate) async fn run_import(
         .collect();
     let result = import_source(engine, job, credentials, &secrets, stop).await;
     match result {
-        Err(_) | Ok(()) if cancel_asked.is_cancelled() => Err(Stop::Cancelled),
+        _ if cancel_asked.is_cancelled() => Err(Stop::Cancelled),
+        // Stopped without a cancel request: the heartbeat found the lease taken over.
+        Err(Stop::Cancelled) => Err(Stop::LeaseLost),
         Err(Stop::Failed(e)) => Err(Stop::Failed(redact(e, &secrets))),
         other => other,
     }

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
+use tokio_util::task::AbortOnDropHandle;
 use wharf_catalog::{Catalog, ClaimedJob, JobOutcome};
 use wharf_model::{ErrorCode, WharfError};
 use wharf_storage::AccessPolicy;
@@ -123,15 +124,15 @@ impl Engine {
         }
         let stop = CancellationToken::new();
         let cancel_asked = CancellationToken::new();
-        let heartbeat = tokio::spawn(heartbeat_loop(
+        // Aborted when this future ends or is dropped (at shutdown), so the lease then lapses.
+        let _heartbeat = AbortOnDropHandle::new(tokio::spawn(heartbeat_loop(
             self.catalog.clone(),
             job.clone(),
             self.config.lease,
             stop.clone(),
             cancel_asked.clone(),
-        ));
+        )));
         let result = run_import(self, &mut job, &stop, &cancel_asked).await;
-        heartbeat.abort();
         let outcome = match result {
             Ok(()) => JobOutcome::Completed,
             Err(Stop::Cancelled) => JobOutcome::Cancelled,
