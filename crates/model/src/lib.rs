@@ -4,12 +4,16 @@
 //! server and the command line show them. They carry no behaviour beyond small conversions, so
 //! that every crate can depend on this one without pulling in storage, SQL or HTTP.
 
+mod annotation;
 mod dataset;
 mod error;
 mod job;
+mod problem;
 
+pub use annotation::{Annotation, LabelDef, RleCounts, Shape};
 pub use dataset::{
     Connection, Dataset, DatasetFile, Page, Sample, Version, VersionState, Workspace,
 };
 pub use error::{ErrorCode, WharfError, WharfResult};
 pub use job::{ImportOptions, Job, JobCounters, JobError, JobKind, JobResult, JobState};
+pub use problem::{Problem, ProblemCode, Severity};
