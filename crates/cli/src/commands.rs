@@ -9,13 +9,13 @@ use wharf_catalog::SampleQuery;
 use wharf_engine::{Engine, EngineConfig, ImportRequest};
 use wharf_model::{ImportOptions, Job, JobState};
 use wharf_server::AppState;
-use wharf_storage::{AccessPolicy, Credentials};
+use wharf_storage::{AccessPolicy, Credentials, Source, SourceUri};
 
 use crate::output;
 use crate::target::Target;
 use crate::{
     Cli, ClientCommand, Command, DatasetsCommand, EngineArgs, ImportArgs, JobsCommand, KeysCommand,
-    SamplesCommand,
+    SamplesCommand, SourceArgs, ValidateArgs,
 };
 
 pub async fn run(cli: Cli) -> Result<ExitCode> {
@@ -65,6 +65,14 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             tracing::info!(workers = args.engine.workers, "worker running");
             engine.run(args.engine.workers, shutdown).await;
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Validate(args) => {
+            if cli.server.is_some() {
+                bail!(
+                    "`wharf validate` reads the source from this machine; run it without --server"
+                );
+            }
+            validate(args).await
         }
         Command::Keys(KeysCommand::Create { name }) => {
             if cli.server.is_some() {
@@ -170,19 +178,9 @@ async fn run_client_command(command: ClientCommand, target: &Target) -> Result<E
 }
 
 async fn import(args: ImportArgs, target: &Target) -> Result<ExitCode> {
-    let credentials = (args.access_key_id.is_some()
-        || args.secret_access_key.is_some()
-        || args.endpoint.is_some()
-        || args.region.is_some())
-    .then_some(Credentials {
-        access_key_id: args.access_key_id,
-        secret_access_key: args.secret_access_key,
-        session_token: None,
-        endpoint: args.endpoint,
-        region: args.region,
-    });
+    let credentials = args.source.credentials();
     let request = ImportRequest {
-        source: source_uri(&args.source)?,
+        source: source_uri(&args.source.source)?,
         dataset: args.dataset,
         create_dataset: true,
         data_type: args.data_type,
@@ -207,6 +205,46 @@ async fn import(args: ImportArgs, target: &Target) -> Result<ExitCode> {
     let errors = target.job_errors(&finished.id, 20).await?;
     output::job(&finished, &errors.items, args.json)?;
     Ok(exit_code(finished.state))
+}
+
+/// Reads the source on this machine, as the embedded import would, and reports. 0 when nothing
+/// would be left out, 2 when something would.
+async fn validate(args: ValidateArgs) -> Result<ExitCode> {
+    let uri = SourceUri::parse(&source_uri(&args.source.source)?)?;
+    let credentials = args
+        .source
+        .credentials()
+        .unwrap_or_default()
+        .or(Credentials::from_env(uri.scheme));
+    let policy = AccessPolicy {
+        local_roots: vec!["/".into()],
+        allow_private_endpoints: true,
+    };
+    let source = Source::open(&uri, credentials, &policy).await?;
+    let report = wharf_engine::validate(&source, args.format.as_deref()).await?;
+    output::validation(&report, args.json)?;
+    Ok(if report.is_clean() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    })
+}
+
+impl SourceArgs {
+    /// The credentials given on the command line, if any.
+    fn credentials(&self) -> Option<Credentials> {
+        (self.access_key_id.is_some()
+            || self.secret_access_key.is_some()
+            || self.endpoint.is_some()
+            || self.region.is_some())
+        .then(|| Credentials {
+            access_key_id: self.access_key_id.clone(),
+            secret_access_key: self.secret_access_key.clone(),
+            session_token: None,
+            endpoint: self.endpoint.clone(),
+            region: self.region.clone(),
+        })
+    }
 }
 
 /// A local path becomes an absolute file:// URI; anything with a scheme is left as it is.

@@ -53,6 +53,8 @@ enum Command {
     /// Manage API keys.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Read a source as an import would, write nothing, and report every problem.
+    Validate(ValidateArgs),
     #[command(flatten)]
     Client(ClientCommand),
 }
@@ -126,8 +128,8 @@ enum KeysCommand {
 
 #[derive(Args)]
 struct ImportArgs {
-    /// s3://bucket/prefix, gs://..., az://..., oss://..., obs://..., file:///path, a local path, or http(s)://.../file
-    source: String,
+    #[command(flatten)]
+    source: SourceArgs,
     /// Dataset to import into (made if missing).
     #[arg(long)]
     dataset: String,
@@ -146,6 +148,13 @@ struct ImportArgs {
     /// Use a stored connection's credentials.
     #[arg(long)]
     connection: Option<String>,
+}
+
+/// Where the data is, and the credentials to read it with.
+#[derive(Args)]
+pub struct SourceArgs {
+    /// s3://bucket/prefix, gs://..., az://..., oss://..., obs://..., file:///path, a local path, or http(s)://.../file
+    source: String,
     #[arg(long, env = "WHARF_SOURCE_ACCESS_KEY_ID")]
     access_key_id: Option<String>,
     #[arg(long, env = "WHARF_SOURCE_SECRET_ACCESS_KEY", hide_env_values = true)]
@@ -154,6 +163,18 @@ struct ImportArgs {
     endpoint: Option<String>,
     #[arg(long, env = "WHARF_SOURCE_REGION")]
     region: Option<String>,
+}
+
+#[derive(Args)]
+struct ValidateArgs {
+    #[command(flatten)]
+    source: SourceArgs,
+    /// The format to read the source as (default: detected).
+    #[arg(long)]
+    format: Option<String>,
+    /// Print the report as JSON.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Subcommand)]

@@ -3,7 +3,7 @@
 use anyhow::Result;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
-use wharf_model::{Dataset, Job, JobError, Page, Sample, Version};
+use wharf_model::{Dataset, Job, JobError, Page, Sample, Severity, ValidationReport, Version};
 
 fn print_json<T: Serialize>(value: &T) -> Result<()> {
     println!("{}", serde_json::to_string_pretty(value)?);
@@ -159,6 +159,59 @@ pub fn samples(page: &Page<Sample>, json: bool) -> Result<()> {
     }
     if let Some(next) = &page.next {
         println!("more: --next '{next}'");
+    }
+    Ok(())
+}
+
+pub fn validation(report: &ValidationReport, json: bool) -> Result<()> {
+    if json {
+        return print_json(report);
+    }
+    println!("source       {}", report.source);
+    println!(
+        "format       {}",
+        report.format.as_deref().unwrap_or("none matched")
+    );
+    for v in &report.detection {
+        let verdict = if v.matched {
+            format!("match {:.2}", v.confidence)
+        } else {
+            "rejected".to_owned()
+        };
+        println!("  {:<8} {verdict}: {}", v.format, v.reasons.join("; "));
+    }
+    println!(
+        "read         {} files listed, {} annotation file(s), {} samples, {} annotations, {} labels",
+        report.files, report.annotation_files, report.samples, report.annotations, report.labels
+    );
+    println!(
+        "problems     {} errors, {} warnings",
+        report.errors, report.warnings
+    );
+    for p in &report.problems {
+        let severity = match p.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let place = match (p.line, &p.json_path) {
+            (Some(line), Some(path)) => format!("{}:{line} {path}", p.file),
+            (Some(line), None) => format!("{}:{line}", p.file),
+            (None, Some(path)) => format!("{} {path}", p.file),
+            (None, None) => p.file.clone(),
+        };
+        let place = if place.is_empty() {
+            String::new()
+        } else {
+            format!("{place}: ")
+        };
+        println!("  {severity:<7} {place}{} ({})", p.message, p.code.as_str());
+    }
+    if report.problems_omitted > 0 {
+        println!(
+            "  ... and {} more (use --json for the first {})",
+            report.problems_omitted,
+            report.problems.len()
+        );
     }
     Ok(())
 }

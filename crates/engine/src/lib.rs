@@ -19,7 +19,9 @@
 
 mod import;
 mod submit;
+mod validate;
 mod worker;
 
 pub use submit::{ImportRequest, submit_import};
+pub use validate::{FORMATS, validate};
 pub use worker::{Engine, EngineConfig};

@@ -9,6 +9,7 @@ mod dataset;
 mod error;
 mod job;
 mod problem;
+mod validation;
 
 pub use annotation::{Annotation, LabelDef, RleCounts, Shape};
 pub use dataset::{
@@ -17,3 +18,4 @@ pub use dataset::{
 pub use error::{ErrorCode, WharfError, WharfResult};
 pub use job::{ImportOptions, Job, JobCounters, JobError, JobKind, JobResult, JobState};
 pub use problem::{Problem, ProblemCode, Severity};
+pub use validation::{FormatVerdict, ValidationReport};

@@ -5,6 +5,7 @@ use std::time::Duration;
 use futures::stream::{BoxStream, StreamExt};
 use opendal::layers::{ConcurrentLimitLayer, RetryLayer, TimeoutLayer};
 use opendal::{EntryMode, Metadata, Operator, services};
+use tokio_util::io::{StreamReader, SyncIoBridge};
 use wharf_model::{ErrorCode, WharfError, WharfResult};
 
 use crate::error::storage_error;
@@ -234,6 +235,43 @@ impl Source {
                 .boxed(),
         })
         .boxed()
+    }
+
+    /// A blocking reader of a whole file, for parsers that take `std::io::Read`: the bytes
+    /// stream in as the parser reads, never held whole. Use it on a blocking thread
+    /// (`tokio::task::spawn_blocking`), inside the runtime that made it.
+    pub async fn blocking_reader(
+        &self,
+        path: &str,
+    ) -> WharfResult<impl std::io::Read + Send + 'static> {
+        let failed =
+            |e: opendal::Error| storage_error(&self.uri, &format!("cannot read '{path}'"), &e);
+        let stream = self
+            .op
+            .reader(path)
+            .await
+            .map_err(failed)?
+            .into_bytes_stream(..)
+            .await
+            .map_err(failed)?;
+        Ok(SyncIoBridge::new(StreamReader::new(stream)))
+    }
+
+    /// The first `max` bytes of a file, or all of a shorter one.
+    pub async fn head(&self, path: &str, max: u64) -> WharfResult<Vec<u8>> {
+        let failed =
+            |e: opendal::Error| storage_error(&self.uri, &format!("cannot read '{path}'"), &e);
+        let size = self.op.stat(path).await.map_err(failed)?.content_length();
+        if size == 0 {
+            return Ok(Vec::new());
+        }
+        Ok(self
+            .op
+            .read_with(path)
+            .range(0..max.min(size))
+            .await
+            .map_err(failed)?
+            .to_vec())
     }
 
     /// Width and height of an image, read from its first bytes with a ranged read.

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Benchmark: reading one large COCO instances file (200,000 images, 2,000,000 annotations with
+# polygons, about 560 MB) with Wharf and with the usual Python tools, in one run on one file:
+# wall time and peak memory (max RSS) of each.
+#
+# Wharf's row is `wharf validate --format coco`: the whole streaming parse with every check,
+# two passes over the file, no catalog writes. Python's rows load the file whole.
+# Usage: bash bench/coco-readers.sh [IMAGES ANNOTATIONS]   (default 200000 2000000)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+images="${1:-200000}"
+annotations="${2:-2000000}"
+dir="${BENCH_DIR:-/tmp/wharf-coco-bench}/$images-$annotations"
+file="$dir/annotations/instances_bench.json"
+tools="${WHARF_TOOLS_DIR:-$HOME/.cache/wharf/tools}"
+venv="$tools/bench-venv"
+
+fail() { echo "error: $*" >&2; exit 1; }
+
+if [ ! -x /usr/bin/time ]; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null || fail "cannot install 'time'"
+fi
+if ! "$venv/bin/python" -c 'import pycocotools' 2>/dev/null; then
+  echo "installing pycocotools into $venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check pycocotools || fail "cannot install pycocotools"
+fi
+echo "building wharf (release)"
+cargo build --release -p wharf-cli || fail "release build failed"
+if [ ! -f "$file" ]; then
+  echo "generating $file"
+  python3 bench/generate_coco.py "$dir" "$images" "$annotations"
+fi
+size_mb=$(du -m "$file" | cut -f1)
+
+# Runs a command under /usr/bin/time; prints "seconds max_rss_mb".
+measure() {
+  local log
+  log=$(mktemp)
+  /usr/bin/time -v "$@" >/dev/null 2>"$log" || { cat "$log" >&2; fail "'$*' failed"; }
+  awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; secs = s }
+              /Maximum resident set size/ { rss = $2 / 1024 }
+              END { printf "%.1f %.0f\n", secs, rss }' "$log"
+  rm -f "$log"
+}
+
+echo "timing wharf validate"
+read -r wharf_s wharf_mb < <(measure target/release/wharf validate "$dir" --format coco --json)
+echo "timing json.load"
+read -r json_s json_mb < <(measure "$venv/bin/python" -c 'import json, sys; json.load(open(sys.argv[1]))' "$file")
+echo "timing pycocotools COCO()"
+read -r coco_s coco_mb < <(measure "$venv/bin/python" -c 'import sys; from pycocotools.coco import COCO; COCO(sys.argv[1])' "$file")
+
+echo
+echo "file: $file ($size_mb MB, $images images, $annotations annotations)"
+printf '| %-44s | %7s | %11s |\n' "reader" "seconds" "peak RSS MB"
+printf '| %-44s | %7s | %11s |\n' "wharf validate --format coco (parse + checks)" "$wharf_s" "$wharf_mb"
+printf '| %-44s | %7s | %11s |\n' "python json.load" "$json_s" "$json_mb"
+printf '| %-44s | %7s | %11s |\n' "pycocotools COCO(path)" "$coco_s" "$coco_mb"
+awk -v w="$wharf_s" -v c="$coco_s" -v wm="$wharf_mb" -v cm="$coco_mb" \
+  'BEGIN { printf "wharf vs pycocotools: %.1fx faster, %.0f%% of its memory\n", c / w, 100 * wm / cm }'

@@ -1,0 +1,262 @@
+//! `wharf validate`: the whole read of a real bucket, nothing written, every problem placed.
+
+mod common;
+
+use common::{png, s3_bucket};
+use serde_json::Value;
+
+const BROKEN_COCO: &str = r#"{"images": [
+  {"id": 1, "file_name": "a.png", "width": 8, "height": 6},
+  {"id": 2, "file_name": "b.png", "width": 8, "height": 6},
+  {"id": 3, "file_name": "gone.png", "width": 8, "height": 6}
+ ],
+ "annotations": [
+  {"id": 1, "image_id": 1, "category_id": 1, "bbox": [1, 1, 2, 2]},
+  {"id": 2, "image_id": 2, "category_id": 9, "bbox": [1, 1, 2, 2]},
+  {"id": 3, "image_id": 2, "category_id": 1, "bbox": [4, 4, 10, 10]}
+ ],
+ "categories": [{"id": 1, "name": "cat"}]}"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn validate_reports_every_problem_of_a_coco_bucket_and_writes_nothing() {
+    let env = common::env();
+    let bucket = s3_bucket(&[
+        ("set/images/a.png".to_owned(), png(8, 6)),
+        ("set/images/b.png".to_owned(), png(8, 6)),
+        (
+            "set/annotations/instances_val.json".to_owned(),
+            BROKEN_COCO.as_bytes().to_vec(),
+        ),
+    ])
+    .await;
+    let data_dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_wharf"))
+        .args(["--data-dir"])
+        .arg(data_dir.path())
+        .args([
+            "validate",
+            &format!("s3://{bucket}/set/"),
+            "--json",
+            "--endpoint",
+            &env.s3_endpoint,
+            "--access-key-id",
+            &env.s3_key,
+        ])
+        .env("WHARF_SOURCE_SECRET_ACCESS_KEY", &env.s3_secret)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "errors found exit 2: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["format"], "coco");
+    assert_eq!(report["detection"][0]["format"], "coco");
+    assert!(
+        report["detection"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["format"] == "voc" && d["matched"] == false)
+    );
+    assert_eq!(
+        (
+            report["files"].as_u64(),
+            report["samples"].as_u64(),
+            report["annotations"].as_u64()
+        ),
+        (Some(3), Some(3), Some(2))
+    );
+    let problems: Vec<(&str, &str, Option<u64>, Option<&str>)> = report["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["code"].as_str().unwrap(),
+                p["severity"].as_str().unwrap(),
+                p["line"].as_u64(),
+                p["json_path"].as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        problems,
+        vec![
+            (
+                "unknown_reference",
+                "error",
+                Some(8),
+                Some("$.annotations[1].category_id")
+            ),
+            (
+                "out_of_bounds",
+                "warning",
+                Some(9),
+                Some("$.annotations[2].bbox")
+            ),
+            ("missing_file", "error", None, None),
+        ]
+    );
+    assert!(
+        report["problems"][2]["message"]
+            .as_str()
+            .unwrap()
+            .contains("gone.png")
+    );
+    assert_eq!(
+        (report["errors"].as_u64(), report["warnings"].as_u64()),
+        (Some(2), Some(1))
+    );
+    assert!(!String::from_utf8_lossy(&out.stdout).contains(&env.s3_secret));
+    assert!(
+        !data_dir.path().join("catalog.db").exists(),
+        "validate writes nothing"
+    );
+
+    let unknown = std::process::Command::new(env!("CARGO_BIN_EXE_wharf"))
+        .args([
+            "validate",
+            &format!("s3://{bucket}/set/"),
+            "--format",
+            "parquet-ish",
+            "--endpoint",
+            &env.s3_endpoint,
+            "--access-key-id",
+            &env.s3_key,
+        ])
+        .env("WHARF_SOURCE_SECRET_ACCESS_KEY", &env.s3_secret)
+        .output()
+        .unwrap();
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("expected one of"));
+}
+
+fn validate_dir(dir: &std::path::Path) -> (Option<i32>, Value) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_wharf"))
+        .arg("validate")
+        .arg(dir)
+        .arg("--json")
+        .output()
+        .unwrap();
+    let report = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{e}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (out.status.code(), report)
+}
+
+fn codes(report: &Value) -> Vec<(String, String, Option<u64>)> {
+    report["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["code"].as_str().unwrap().to_owned(),
+                p["file"].as_str().unwrap().to_owned(),
+                p["line"].as_u64(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn validate_reads_pascal_voc_beside_its_images_and_refuses_entity_declarations() {
+    let dir = tempfile::tempdir().unwrap();
+    let tree = [
+        ("train/a.png".to_owned(), png(64, 48)),
+        ("train/a.xml".to_owned(), b"<annotation><size><width>64</width><height>48</height><depth>3</depth></size>\n<object><name>cat</name><bndbox><xmin>1</xmin><ymin>2</ymin><xmax>30</xmax><ymax>40</ymax></bndbox></object>\n<object><name>cat</name><bndbox><xmin>x</xmin><ymin>2</ymin><xmax>30</xmax><ymax>40</ymax></bndbox></object></annotation>".to_vec()),
+        ("train/b.png".to_owned(), png(8, 8)),
+        ("train/b.xml".to_owned(), b"<?xml version=\"1.0\"?>\n<!DOCTYPE b [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;\">]>\n<annotation/>".to_vec()),
+        ("train/orphan.xml".to_owned(), b"<annotation><size><width>4</width><height>4</height><depth>3</depth></size></annotation>".to_vec()),
+    ];
+    common::write_local_tree(dir.path(), &tree);
+    let (code, report) = validate_dir(dir.path());
+    assert_eq!(code, Some(2));
+    assert_eq!(
+        (
+            report["format"].as_str(),
+            report["samples"].as_u64(),
+            report["annotations"].as_u64()
+        ),
+        (Some("voc"), Some(2), Some(1))
+    );
+    assert_eq!(
+        codes(&report),
+        vec![
+            ("wrong_type".to_owned(), "train/a.xml".to_owned(), Some(3)),
+            ("forbidden".to_owned(), "train/b.xml".to_owned(), Some(2)),
+            (
+                "missing_file".to_owned(),
+                "train/orphan.xml".to_owned(),
+                None
+            ),
+        ]
+    );
+}
+
+#[test]
+fn validate_reads_yolo_labels_with_their_class_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let tree = [
+        (
+            "data.yaml".to_owned(),
+            b"path: .\ntrain: images/train\nval: images/train\nnames:\n  0: cat\n  1: dog\n"
+                .to_vec(),
+        ),
+        ("images/train/x.png".to_owned(), png(10, 10)),
+        ("images/train/y.png".to_owned(), png(10, 10)),
+        (
+            "labels/train/x.txt".to_owned(),
+            b"1 0.5 0.5 0.2 0.2\n0 0.1 0.1 0.2 0.2\n".to_vec(),
+        ),
+        (
+            "labels/train/y.txt".to_owned(),
+            b"0 0.5 0.5 0.2 0.2\n5 0.5 0.5 0.2 0.2\n0 0.5 0.5 0.2\n".to_vec(),
+        ),
+    ];
+    common::write_local_tree(dir.path(), &tree);
+    let (code, report) = validate_dir(dir.path());
+    assert_eq!(code, Some(2));
+    assert_eq!(
+        (
+            report["format"].as_str(),
+            report["labels"].as_u64(),
+            report["annotations"].as_u64()
+        ),
+        (Some("yolo"), Some(2), Some(3))
+    );
+    assert_eq!(
+        codes(&report),
+        vec![
+            (
+                "unknown_label".to_owned(),
+                "labels/train/y.txt".to_owned(),
+                Some(2)
+            ),
+            (
+                "syntax".to_owned(),
+                "labels/train/y.txt".to_owned(),
+                Some(3)
+            ),
+        ]
+    );
+    // A clean tree exits 0.
+    std::fs::write(
+        dir.path().join("labels/train/y.txt"),
+        b"0 0.5 0.5 0.2 0.2\n",
+    )
+    .unwrap();
+    let (code, report) = validate_dir(dir.path());
+    assert_eq!(
+        (code, report["errors"].as_u64()),
+        (Some(0), Some(0)),
+        "{report}"
+    );
+}

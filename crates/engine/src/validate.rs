@@ -1,0 +1,461 @@
+//! Validate-only: list, detect and read a source as an import would, and write nothing.
+//!
+//! The report names every problem with its file, line or JSON path, what was found and what
+//! was expected, so that a user can fix a broken dataset from it alone. Memory stays bounded
+//! by the listing's paths: the listing is summarised as it streams, large annotation files are
+//! parsed as they stream in, and only the first problems are kept (the rest are counted).
+
+use std::collections::HashMap;
+
+use futures::StreamExt;
+use wharf_formats::coco::{self, CocoImage, CocoSink};
+use wharf_formats::{ListingSummary, PLAIN, Verdict, voc, yolo};
+use wharf_model::{
+    Annotation, ErrorCode, FormatVerdict, LabelDef, Problem, ProblemCode, Severity,
+    ValidationReport, WharfError, WharfResult,
+};
+use wharf_storage::{Listed, ObjectEntry, Source};
+
+/// The formats `wharf validate --format` accepts.
+pub const FORMATS: &[&str] = &[coco::FORMAT, VOC, YOLO, PLAIN];
+const VOC: &str = "voc";
+const YOLO: &str = "yolo";
+
+/// Problems kept in a report; the rest are counted.
+const MAX_REPORTED: usize = 1000;
+/// Bytes of a file detection looks at.
+const HEAD_BYTES: u64 = 64 * 1024;
+/// Candidate files whose heads detection reads, per extension.
+const HEADS_PER_EXTENSION: usize = 20;
+/// Small annotation files read at once.
+const FILES_AT_ONCE: usize = 16;
+/// The largest label or names file read whole.
+const MAX_SMALL_FILE: u64 = 16 * 1024 * 1024;
+
+/// Reads `source` as an import in `format` (detected when `None`) would, and reports.
+pub async fn validate(source: &Source, format: Option<&str>) -> WharfResult<ValidationReport> {
+    if let Some(f) = format
+        && !FORMATS.contains(&f)
+    {
+        return Err(WharfError::invalid(format!(
+            "format '{f}' is not known; expected one of {}",
+            FORMATS.join(", ")
+        )));
+    }
+    let mut report = Report::new(source.uri().as_str());
+    let listing = list(source, &mut report).await?;
+    let heads = read_heads(source, &listing.summary).await;
+    let head = |path: &str| heads.get(path).cloned();
+    let verdicts = wharf_formats::detect(&listing.summary, &head);
+    report.inner.detection = verdicts.iter().map(verdict).collect();
+    let chosen = match format {
+        Some(f) => Some(f.to_owned()),
+        None => verdicts
+            .iter()
+            .find(|d| matches!(d.verdict, Verdict::Match { .. }))
+            .map(|d| d.format.to_owned()),
+    };
+    match chosen.as_deref() {
+        Some(coco::FORMAT) => {
+            for file in coco::annotation_files(&listing.summary, &head) {
+                read_coco(source, &file, &listing, &mut report).await;
+            }
+        }
+        Some(VOC) => read_voc(source, &listing, &mut report).await,
+        Some(YOLO) => read_yolo(source, &listing, &mut report).await,
+        Some(_) => report.inner.samples = listing.summary.files,
+        None => report.problem(Problem::error(
+            ProblemCode::LayoutMismatch,
+            "",
+            "no known layout matched the source; see `detection` for why each format was rejected",
+        )),
+    }
+    report.inner.format = chosen;
+    Ok(report.inner)
+}
+
+/// What validation keeps of the listing: the summary, and the paths readers pair up.
+#[derive(Default)]
+struct Listing {
+    summary: ListingSummary,
+    /// Image paths by file name, to find the files COCO records name.
+    images_by_name: HashMap<String, Vec<String>>,
+    /// Image paths by folder and stem (`a/b/x` for `a/b/x.jpg`), to pair sidecar files.
+    images_by_stem: HashMap<String, String>,
+    xml: Vec<String>,
+    txt: Vec<String>,
+}
+
+impl Listing {
+    fn add(&mut self, entry: ObjectEntry) {
+        self.summary.add(&entry.path);
+        let path = entry.path;
+        match wharf_formats::extension_of(&path).as_str() {
+            "xml" => self.xml.push(path),
+            "txt" => self.txt.push(path),
+            _ if entry.media_type.starts_with("image/") => {
+                let name = path.rsplit('/').next().unwrap_or(&path).to_owned();
+                self.images_by_stem
+                    .insert(stem(&path).to_owned(), path.clone());
+                self.images_by_name.entry(name).or_default().push(path);
+            }
+            _ => {}
+        }
+    }
+
+    /// The listed image a COCO record names: a path equal to `name`, or ending in `/name`.
+    fn resolve(&self, name: &str) -> Option<&str> {
+        let base = name.rsplit('/').next().unwrap_or(name);
+        self.images_by_name
+            .get(base)?
+            .iter()
+            .map(String::as_str)
+            .find(|p| *p == name || p.ends_with(&format!("/{name}")))
+    }
+
+    /// The image a sidecar file describes: same folder and stem, or, for a label under a
+    /// `labels/` folder, the same place under `images/`.
+    fn image_for(&self, sidecar: &str) -> Option<&str> {
+        let key = stem(sidecar);
+        if let Some(image) = self.images_by_stem.get(key) {
+            return Some(image);
+        }
+        let moved = match key.rfind("/labels/") {
+            Some(i) => format!("{}/images/{}", &key[..i], &key[i + "/labels/".len()..]),
+            None => format!("images/{}", key.strip_prefix("labels/")?),
+        };
+        self.images_by_stem.get(&moved).map(String::as_str)
+    }
+}
+
+fn stem(path: &str) -> &str {
+    match path.rfind('.') {
+        Some(dot) if dot > path.rfind('/').map_or(0, |s| s + 1) => &path[..dot],
+        _ => path,
+    }
+}
+
+async fn list(source: &Source, report: &mut Report) -> WharfResult<Listing> {
+    let mut listing = Listing::default();
+    let mut entries = source.list();
+    while let Some(item) = entries.next().await {
+        match item? {
+            Listed::Object(entry) => listing.add(entry),
+            Listed::Unreadable { path, error } => {
+                report.problem(Problem::error(ProblemCode::Unreadable, path, error.message))
+            }
+        }
+    }
+    report.inner.files = listing.summary.files;
+    if listing.summary.files == 0 {
+        return Err(WharfError::new(
+            ErrorCode::SourceEmpty,
+            format!("no objects under '{}'", source.uri()),
+        ));
+    }
+    Ok(listing)
+}
+
+/// Heads of the files detection may look at, read concurrently.
+async fn read_heads(source: &Source, summary: &ListingSummary) -> HashMap<String, Vec<u8>> {
+    let mut candidates: Vec<String> = ["json", "xml", "txt", "yaml", "yml", "names", "data"]
+        .iter()
+        .flat_map(|ext| summary.paths(ext).iter().take(HEADS_PER_EXTENSION).cloned())
+        .collect();
+    candidates.extend(summary.well_known().iter().cloned());
+    candidates.sort();
+    candidates.dedup();
+    futures::stream::iter(candidates)
+        .map(|path| async move {
+            source
+                .head(&path, HEAD_BYTES)
+                .await
+                .ok()
+                .map(|bytes| (path, bytes))
+        })
+        .buffer_unordered(FILES_AT_ONCE)
+        .filter_map(futures::future::ready)
+        .collect()
+        .await
+}
+
+/// Reads small files whole, concurrently, in listing order. A file that cannot be read is a
+/// problem of its own.
+async fn read_small_files<'a>(
+    source: &'a Source,
+    paths: impl IntoIterator<Item = String> + 'a,
+    report: &mut Report,
+) -> Vec<(String, Vec<u8>)> {
+    let read: Vec<(String, WharfResult<Vec<u8>>)> = futures::stream::iter(paths)
+        .map(|path| async move {
+            let bytes = source.head(&path, MAX_SMALL_FILE + 1).await;
+            (path, bytes)
+        })
+        .buffered(FILES_AT_ONCE)
+        .collect()
+        .await;
+    let mut files = Vec::with_capacity(read.len());
+    for (path, bytes) in read {
+        match bytes {
+            Ok(bytes) => files.push((path, bytes)),
+            Err(e) => report.problem(Problem::error(ProblemCode::Unreadable, path, e.message)),
+        }
+    }
+    files
+}
+
+async fn read_coco(source: &Source, file: &str, listing: &Listing, report: &mut Report) {
+    report.inner.annotation_files += 1;
+    let runtime = tokio::runtime::Handle::current();
+    let reader_source = source.clone();
+    let path = file.to_owned();
+    let parsed = tokio::task::spawn_blocking(move || {
+        let mut sink = CocoCheck::default();
+        let open = || {
+            runtime
+                .block_on(reader_source.blocking_reader(&path))
+                .map_err(|e| std::io::Error::other(e.message))
+        };
+        coco::read(open, &path, &mut sink);
+        sink
+    })
+    .await;
+    let sink = match parsed {
+        Ok(sink) => sink,
+        Err(e) => {
+            report.problem(Problem::error(
+                ProblemCode::Unreadable,
+                file,
+                format!("reading stopped unexpectedly: {e}"),
+            ));
+            return;
+        }
+    };
+    report.inner.labels += sink.labels.len() as u64;
+    report.inner.annotations += sink.annotations;
+    for problem in sink.problems {
+        report.problem(problem);
+    }
+    for image in sink.images {
+        report.inner.samples += 1;
+        if listing.resolve(&image.file_name).is_none() {
+            report.problem(
+                Problem::error(
+                    ProblemCode::MissingFile,
+                    file,
+                    format!(
+                        "image {} names '{}', which is not in the source; its sample would be left out",
+                        image.id, image.file_name
+                    ),
+                )
+                .field("file_name")
+                .found(&image.file_name)
+                .expected("a path of a listed image, relative to the source or to an image folder"),
+            );
+        }
+    }
+}
+
+/// Pascal VOC: every image with a same-name `.xml` beside it.
+async fn read_voc(source: &Source, listing: &Listing, report: &mut Report) {
+    let files = read_small_files(source, listing.xml.iter().cloned(), report).await;
+    let mut labels = std::collections::BTreeSet::new();
+    for (path, bytes) in files {
+        report.inner.annotation_files += 1;
+        let document = voc::parse(&bytes, &path);
+        labels.extend(document.annotations.iter().map(|a| a.label.clone()));
+        report.inner.annotations += document.annotations.len() as u64;
+        for problem in document.problems {
+            report.problem(problem);
+        }
+        if listing.image_for(&path).is_none() {
+            report.problem(
+                Problem::error(
+                    ProblemCode::MissingFile,
+                    &path,
+                    format!("'{path}' has no image of the same name beside it; its labels would be left out"),
+                )
+                .expected(format!("an image such as {}.jpg", stem(&path))),
+            );
+        }
+    }
+    report.inner.labels = labels.len() as u64;
+    report.inner.samples = listing.images_by_stem.len() as u64;
+}
+
+/// YOLO: class names from `data.yaml`, `classes.txt` or `obj.names`, and a label file per image.
+async fn read_yolo(source: &Source, listing: &Listing, report: &mut Report) {
+    let names_files: Vec<String> = listing.summary.well_known().to_vec();
+    let mut classes: Vec<LabelDef> = Vec::new();
+    for (path, bytes) in read_small_files(source, names_files.iter().cloned(), report).await {
+        let name = path
+            .rsplit('/')
+            .next()
+            .unwrap_or(&path)
+            .to_ascii_lowercase();
+        let (found, problems) = if name.ends_with(".yaml") || name.ends_with(".yml") {
+            let (data, problems) = yolo::parse_data_yaml(&bytes, &path);
+            (data.names, problems)
+        } else if name.ends_with(".names") || name == "classes.txt" {
+            yolo::parse_class_names(&bytes, &path)
+        } else {
+            continue;
+        };
+        report.inner.annotation_files += 1;
+        for problem in problems {
+            report.problem(problem);
+        }
+        if classes.is_empty() {
+            classes = found;
+        }
+    }
+    report.inner.labels = classes.len() as u64;
+    let labels: Vec<String> = listing
+        .txt
+        .iter()
+        .filter(|p| !names_files.contains(p) && listing.image_for(p).is_some())
+        .cloned()
+        .collect();
+    for (path, bytes) in read_small_files(source, labels, report).await {
+        report.inner.annotation_files += 1;
+        let (annotations, problems) = yolo::parse_labels(&bytes, &path, &classes, None);
+        report.inner.annotations += annotations.len() as u64;
+        for problem in problems {
+            report.problem(problem);
+        }
+    }
+    report.inner.samples = listing.images_by_stem.len() as u64;
+}
+
+/// Collects what a COCO file holds, keeping counts rather than annotations.
+#[derive(Default)]
+struct CocoCheck {
+    labels: Vec<LabelDef>,
+    images: Vec<CocoImage>,
+    annotations: u64,
+    problems: Vec<Problem>,
+}
+
+impl CocoSink for CocoCheck {
+    fn labels(&mut self, labels: Vec<LabelDef>) {
+        self.labels = labels;
+    }
+
+    fn image(&mut self, image: &CocoImage) {
+        self.images.push(image.clone());
+    }
+
+    fn annotation(&mut self, _image_id: i64, _annotation: Annotation) {
+        self.annotations += 1;
+    }
+
+    fn problem(&mut self, problem: Problem) {
+        self.problems.push(problem);
+    }
+}
+
+/// A report being filled, with the problem cap applied.
+struct Report {
+    inner: ValidationReport,
+}
+
+impl Report {
+    fn new(source: &str) -> Self {
+        Self {
+            inner: ValidationReport {
+                source: source.to_owned(),
+                format: None,
+                detection: Vec::new(),
+                files: 0,
+                annotation_files: 0,
+                samples: 0,
+                annotations: 0,
+                labels: 0,
+                errors: 0,
+                warnings: 0,
+                problems: Vec::new(),
+                problems_omitted: 0,
+            },
+        }
+    }
+
+    fn problem(&mut self, problem: Problem) {
+        match problem.severity {
+            Severity::Error => self.inner.errors += 1,
+            Severity::Warning => self.inner.warnings += 1,
+        }
+        if self.inner.problems.len() < MAX_REPORTED {
+            self.inner.problems.push(problem);
+        } else {
+            self.inner.problems_omitted += 1;
+        }
+    }
+}
+
+fn verdict(detection: &wharf_formats::Detection) -> FormatVerdict {
+    match &detection.verdict {
+        Verdict::Match {
+            confidence,
+            reasons,
+        } => FormatVerdict {
+            format: detection.format.to_owned(),
+            matched: true,
+            confidence: *confidence,
+            reasons: reasons.clone(),
+        },
+        Verdict::Reject { reason } => FormatVerdict {
+            format: detection.format.to_owned(),
+            matched: false,
+            confidence: 0.0,
+            reasons: vec![reason.clone()],
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn listing(paths: &[&str]) -> Listing {
+        let mut listing = Listing::default();
+        for p in paths {
+            let media_type = if p.ends_with(".jpg") {
+                "image/jpeg"
+            } else {
+                "text/plain"
+            };
+            listing.add(ObjectEntry {
+                path: (*p).to_owned(),
+                size: 1,
+                fingerprint: String::new(),
+                modified_ms: None,
+                media_type: media_type.to_owned(),
+            });
+        }
+        listing
+    }
+
+    #[test]
+    fn sidecars_pair_beside_their_image_or_across_labels_and_images() {
+        let l = listing(&[
+            "a/x.jpg",
+            "a/x.xml",
+            "set/images/train/y.jpg",
+            "set/labels/train/y.txt",
+            "images/z.jpg",
+            "labels/z.txt",
+            "a/lonely.xml",
+        ]);
+        assert_eq!(l.image_for("a/x.xml"), Some("a/x.jpg"));
+        assert_eq!(
+            l.image_for("set/labels/train/y.txt"),
+            Some("set/images/train/y.jpg")
+        );
+        assert_eq!(l.image_for("labels/z.txt"), Some("images/z.jpg"));
+        assert_eq!(l.image_for("a/lonely.xml"), None);
+        assert_eq!(l.resolve("x.jpg"), Some("a/x.jpg"));
+        assert_eq!(l.resolve("train/y.jpg"), Some("set/images/train/y.jpg"));
+        assert_eq!(l.resolve("nope.jpg"), None);
+        assert_eq!(stem("a.b/c"), "a.b/c");
+    }
+}

@@ -1,0 +1,781 @@
+//! COCO: instances (boxes, polygon and RLE masks), keypoints and captions.
+//!
+//! A COCO file is one JSON object with arrays `images`, `annotations` and `categories`, where
+//! official files put `categories` last. To read any file in bounded memory whatever its key
+//! order, [`read`] makes two passes over it: the first keeps only images and categories (their
+//! count bounds the memory, not the annotations'), the second streams the annotations and
+//! resolves each against them. Neither pass holds the file: elements are cut out of the byte
+//! stream one at a time (see `json_stream`).
+//!
+//! Decisions:
+//! - Every image becomes a sample, annotated or not.
+//! - One COCO annotation may yield several normalised ones (its box, its mask, its keypoints),
+//!   linked by the attribute `coco_id`.
+//! - `iscrowd: 1` marks an annotation `difficult`; `score` (detection results) becomes its
+//!   confidence.
+//! - A box or polygon reaching outside its image is kept with a warning; a negative size, a
+//!   missing image or category, or a duplicate id leaves the annotation out with an error.
+
+mod records;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::io::Read;
+
+use serde_json::Value;
+use wharf_model::{Annotation, LabelDef, Problem, ProblemCode, Shape};
+
+use crate::detect::file_name;
+use crate::json_stream::{Element, ElementSink, Skipped, scan_top_level_arrays};
+use crate::{ListingSummary, Verdict};
+use records::{ABSURD, Expect, RawAnnotation, RawCategory, RawImage, Segmentation, diagnose};
+
+pub const FORMAT: &str = "coco";
+
+/// An image of a COCO file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CocoImage {
+    pub id: i64,
+    pub file_name: String,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+}
+
+/// Receives what a COCO file holds: its labels and images first, then its annotations.
+pub trait CocoSink {
+    fn labels(&mut self, labels: Vec<LabelDef>);
+    fn image(&mut self, image: &CocoImage);
+    fn annotation(&mut self, image_id: i64, annotation: Annotation);
+    fn problem(&mut self, problem: Problem);
+}
+
+/// What a read found, for the caller's counts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CocoStats {
+    pub images: u64,
+    pub categories: u64,
+    /// COCO annotation records read (each may yield several normalised annotations).
+    pub records: u64,
+    /// Records left out for an error.
+    pub rejected: u64,
+}
+
+/// Reads the COCO file `file`, opening it once per pass with `open`.
+pub fn read<R: Read>(
+    mut open: impl FnMut() -> std::io::Result<R>,
+    file: &str,
+    sink: &mut impl CocoSink,
+) -> CocoStats {
+    let unreadable = |e: std::io::Error| {
+        Problem::error(
+            ProblemCode::Unreadable,
+            file,
+            format!("cannot open the file: {e}"),
+        )
+    };
+    let mut index = Index {
+        file,
+        sink,
+        images: HashMap::new(),
+        categories: HashMap::new(),
+        labels: Vec::new(),
+        stats: CocoStats::default(),
+    };
+    let first = match open() {
+        Ok(reader) => scan_top_level_arrays(
+            reader,
+            file,
+            &|k| k == "images" || k == "categories",
+            &mut index,
+        ),
+        Err(e) => Err(unreadable(e)),
+    };
+    let Index {
+        images,
+        categories,
+        labels,
+        stats,
+        sink,
+        ..
+    } = index;
+    sink.labels(labels);
+    if let Err(problem) = &first {
+        sink.problem(problem.clone());
+        if problem.code == ProblemCode::Unreadable {
+            return stats;
+        }
+    }
+    let mut annotations = Annotations {
+        file,
+        sink,
+        images: &images,
+        categories: &categories,
+        seen_ids: HashSet::new(),
+        stats,
+    };
+    let second = match open() {
+        Ok(reader) => {
+            scan_top_level_arrays(reader, file, &|k| k == "annotations", &mut annotations)
+        }
+        Err(e) => Err(unreadable(e)),
+    };
+    match (second, first) {
+        // The same damage as in the first pass, reported once.
+        (Err(again), Err(before)) if again.line == before.line && again.code == before.code => {}
+        (Err(problem), _) => annotations.sink.problem(problem),
+        (Ok(()), _) => {}
+    }
+    annotations.stats
+}
+
+/// Judges a source: COCO has JSON annotation files whose object starts with `images`-level keys.
+pub fn detect(summary: &ListingSummary, head: &dyn Fn(&str) -> Option<Vec<u8>>) -> Verdict {
+    let json = summary.paths("json");
+    if json.is_empty() {
+        return Verdict::Reject {
+            reason: "no .json files".to_owned(),
+        };
+    }
+    let files = annotation_files(summary, head);
+    let Some(first) = files.first() else {
+        return Verdict::Reject {
+            reason: format!(
+                "none of the {} .json files opens with COCO keys (\"images\", \"annotations\", \"categories\")",
+                json.len()
+            ),
+        };
+    };
+    let named = files.iter().any(|f| {
+        let name = file_name(f);
+        ["instances", "person_keypoints", "captions"]
+            .iter()
+            .any(|p| name.starts_with(p))
+    });
+    let mut reasons = vec![format!("{first} opens with COCO keys")];
+    if files.len() > 1 {
+        reasons.push(format!("{} COCO annotation files", files.len()));
+    }
+    if named {
+        reasons.push(
+            "annotation files carry COCO names (instances_*, person_keypoints_*, captions_*)"
+                .to_owned(),
+        );
+    }
+    if summary.images() > 0 {
+        reasons.push(format!("{} image files", summary.images()));
+    }
+    Verdict::Match {
+        confidence: if named { 0.95 } else { 0.8 },
+        reasons,
+    }
+}
+
+/// The JSON files of a source that look like COCO annotation files.
+pub fn annotation_files(
+    summary: &ListingSummary,
+    head: &dyn Fn(&str) -> Option<Vec<u8>>,
+) -> Vec<String> {
+    summary
+        .paths("json")
+        .iter()
+        .filter(|path| head(path).is_some_and(|bytes| looks_like_coco(&bytes)))
+        .cloned()
+        .collect()
+}
+
+fn looks_like_coco(head: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(head);
+    text.trim_start_matches('\u{feff}')
+        .trim_start()
+        .starts_with('{')
+        && ["\"images\"", "\"annotations\"", "\"categories\""]
+            .iter()
+            .filter(|k| text.contains(*k))
+            .count()
+            >= 1
+        && text.contains("\"images\"")
+}
+
+/// First pass: images and categories.
+struct Index<'a, S> {
+    file: &'a str,
+    sink: &'a mut S,
+    images: HashMap<i64, (Option<u32>, Option<u32>)>,
+    categories: HashMap<i64, String>,
+    labels: Vec<LabelDef>,
+    stats: CocoStats,
+}
+
+impl<S: CocoSink> ElementSink for Index<'_, S> {
+    fn element(&mut self, element: Element<'_>) {
+        if element.key == "images" {
+            self.image(&element);
+        } else {
+            self.category(&element);
+        }
+    }
+
+    fn skipped(&mut self, skipped: Skipped<'_>) {
+        self.sink.problem(skipped_problem(self.file, &skipped));
+    }
+}
+
+impl<S: CocoSink> Index<'_, S> {
+    fn image(&mut self, element: &Element<'_>) {
+        let path = element.json_path();
+        let raw: RawImage = match serde_json::from_slice(element.bytes) {
+            Ok(raw) => raw,
+            Err(_) => {
+                let expect = [
+                    (
+                        "id",
+                        Expect {
+                            required: true,
+                            description: "an integer id",
+                            accepts: records::integer,
+                        },
+                    ),
+                    (
+                        "file_name",
+                        Expect {
+                            required: true,
+                            description: "the image's path as a string",
+                            accepts: records::string,
+                        },
+                    ),
+                    (
+                        "width",
+                        Expect {
+                            required: false,
+                            description: "a number of pixels",
+                            accepts: records::number,
+                        },
+                    ),
+                    (
+                        "height",
+                        Expect {
+                            required: false,
+                            description: "a number of pixels",
+                            accepts: records::number,
+                        },
+                    ),
+                ];
+                self.sink.problem(diagnose(
+                    element.bytes,
+                    self.file,
+                    element.line,
+                    &path,
+                    &expect,
+                ));
+                return;
+            }
+        };
+        let problem = |code, message: String| {
+            Problem::error(code, self.file, message)
+                .at_line(element.line)
+                .at_path(&path)
+        };
+        if self.images.contains_key(&raw.id) {
+            self.sink.problem(
+                problem(
+                    ProblemCode::DuplicateId,
+                    format!(
+                        "image id {} is used twice; the second ({}) is left out",
+                        raw.id, raw.file_name
+                    ),
+                )
+                .field("id")
+                .expected("ids unique among images"),
+            );
+            return;
+        }
+        let mut size = |v: Option<f64>, field: &str| -> Option<u32> {
+            match v {
+                Some(x) if (1.0..ABSURD).contains(&x) && x.fract() == 0.0 => Some(x as u32),
+                Some(x) => {
+                    self.sink.problem(
+                        Problem::warning(
+                            ProblemCode::InvalidValue,
+                            self.file,
+                            format!(
+                                "{path}.{field} is {x}; expected a positive whole number of pixels"
+                            ),
+                        )
+                        .at_line(element.line)
+                        .at_path(format!("{path}.{field}"))
+                        .field(field),
+                    );
+                    None
+                }
+                None => None,
+            }
+        };
+        let (width, height) = (size(raw.width, "width"), size(raw.height, "height"));
+        self.images.insert(raw.id, (width, height));
+        self.stats.images += 1;
+        self.sink.image(&CocoImage {
+            id: raw.id,
+            file_name: raw.file_name,
+            width,
+            height,
+        });
+    }
+
+    fn category(&mut self, element: &Element<'_>) {
+        let path = element.json_path();
+        let raw: RawCategory = match serde_json::from_slice(element.bytes) {
+            Ok(raw) => raw,
+            Err(_) => {
+                let expect = [
+                    (
+                        "id",
+                        Expect {
+                            required: true,
+                            description: "an integer id",
+                            accepts: records::integer,
+                        },
+                    ),
+                    (
+                        "name",
+                        Expect {
+                            required: true,
+                            description: "the label name as a string",
+                            accepts: records::string,
+                        },
+                    ),
+                    (
+                        "supercategory",
+                        Expect {
+                            required: false,
+                            description: "a string",
+                            accepts: records::string,
+                        },
+                    ),
+                    (
+                        "keypoints",
+                        Expect {
+                            required: false,
+                            description: "a list of keypoint names",
+                            accepts: records::strings,
+                        },
+                    ),
+                ];
+                self.sink.problem(diagnose(
+                    element.bytes,
+                    self.file,
+                    element.line,
+                    &path,
+                    &expect,
+                ));
+                return;
+            }
+        };
+        if self.categories.contains_key(&raw.id) {
+            self.sink.problem(
+                Problem::error(
+                    ProblemCode::DuplicateId,
+                    self.file,
+                    format!(
+                        "category id {} is used twice; '{}' is left out",
+                        raw.id, raw.name
+                    ),
+                )
+                .at_line(element.line)
+                .at_path(path)
+                .field("id"),
+            );
+            return;
+        }
+        self.categories.insert(raw.id, raw.name.clone());
+        self.stats.categories += 1;
+        self.labels.push(LabelDef {
+            name: raw.name,
+            source_id: Some(raw.id),
+            parent: raw.supercategory.filter(|s| !s.is_empty()),
+            properties: BTreeMap::new(),
+            attributes: raw.keypoints.unwrap_or_default(),
+        });
+    }
+}
+
+/// Second pass: annotations.
+struct Annotations<'a, S> {
+    file: &'a str,
+    sink: &'a mut S,
+    images: &'a HashMap<i64, (Option<u32>, Option<u32>)>,
+    categories: &'a HashMap<i64, String>,
+    seen_ids: HashSet<i64>,
+    stats: CocoStats,
+}
+
+impl<S: CocoSink> ElementSink for Annotations<'_, S> {
+    fn element(&mut self, element: Element<'_>) {
+        self.stats.records += 1;
+        if !self.annotation(&element) {
+            self.stats.rejected += 1;
+        }
+    }
+
+    fn skipped(&mut self, skipped: Skipped<'_>) {
+        self.stats.records += 1;
+        self.stats.rejected += 1;
+        self.sink.problem(skipped_problem(self.file, &skipped));
+    }
+}
+
+impl<S: CocoSink> Annotations<'_, S> {
+    /// Converts one record; false when it is left out.
+    fn annotation(&mut self, element: &Element<'_>) -> bool {
+        let path = element.json_path();
+        let raw: RawAnnotation = match serde_json::from_slice(element.bytes) {
+            Ok(raw) => raw,
+            Err(_) => {
+                let expect = [
+                    (
+                        "image_id",
+                        Expect {
+                            required: true,
+                            description: "the integer id of an image",
+                            accepts: records::integer,
+                        },
+                    ),
+                    (
+                        "id",
+                        Expect {
+                            required: false,
+                            description: "an integer id",
+                            accepts: records::integer,
+                        },
+                    ),
+                    (
+                        "category_id",
+                        Expect {
+                            required: false,
+                            description: "the integer id of a category",
+                            accepts: records::integer,
+                        },
+                    ),
+                    (
+                        "bbox",
+                        Expect {
+                            required: false,
+                            description: "[x, y, width, height] as four numbers",
+                            accepts: records::four_numbers,
+                        },
+                    ),
+                    (
+                        "segmentation",
+                        Expect {
+                            required: false,
+                            description: "a list of polygons [[x1, y1, x2, y2, ...]] or an RLE object {size: [h, w], counts}",
+                            accepts: records::segmentation,
+                        },
+                    ),
+                    (
+                        "area",
+                        Expect {
+                            required: false,
+                            description: "a number",
+                            accepts: records::number,
+                        },
+                    ),
+                    (
+                        "iscrowd",
+                        Expect {
+                            required: false,
+                            description: "0 or 1",
+                            accepts: records::integer,
+                        },
+                    ),
+                    (
+                        "keypoints",
+                        Expect {
+                            required: false,
+                            description: "a list of numbers x, y, visibility",
+                            accepts: records::numbers,
+                        },
+                    ),
+                    (
+                        "caption",
+                        Expect {
+                            required: false,
+                            description: "a string",
+                            accepts: records::string,
+                        },
+                    ),
+                    (
+                        "score",
+                        Expect {
+                            required: false,
+                            description: "a number",
+                            accepts: records::number,
+                        },
+                    ),
+                    (
+                        "attributes",
+                        Expect {
+                            required: false,
+                            description: "an object",
+                            accepts: records::object,
+                        },
+                    ),
+                ];
+                self.sink.problem(diagnose(
+                    element.bytes,
+                    self.file,
+                    element.line,
+                    &path,
+                    &expect,
+                ));
+                return false;
+            }
+        };
+        let reject = |code, field: &str, message: String| {
+            Problem::error(code, self.file, message)
+                .at_line(element.line)
+                .at_path(format!("{path}.{field}"))
+                .field(field)
+        };
+        if let Some(id) = raw.id
+            && !self.seen_ids.insert(id)
+        {
+            self.sink.problem(reject(
+                ProblemCode::DuplicateId,
+                "id",
+                format!("annotation id {id} is used twice; the second is left out"),
+            ));
+            return false;
+        }
+        let Some(&(width, height)) = self.images.get(&raw.image_id) else {
+            self.sink.problem(
+                reject(ProblemCode::UnknownReference, "image_id", format!("{path} names image {} , which is not in \"images\"; the annotation is left out", raw.image_id))
+                    .found(raw.image_id.to_string())
+                    .expected("the id of an image of this file"),
+            );
+            return false;
+        };
+        let label = match (raw.category_id, &raw.caption) {
+            (Some(category), _) => match self.categories.get(&category) {
+                Some(name) => name.clone(),
+                None => {
+                    self.sink.problem(
+                        reject(ProblemCode::UnknownReference, "category_id", format!("{path} names category {category}, which is not in \"categories\"; the annotation is left out"))
+                            .found(category.to_string())
+                            .expected("the id of a category of this file"),
+                    );
+                    return false;
+                }
+            },
+            (None, Some(_)) => "caption".to_owned(),
+            (None, None) => {
+                self.sink.problem(
+                    reject(
+                        ProblemCode::MissingField,
+                        "category_id",
+                        format!("{path} has neither category_id nor caption"),
+                    )
+                    .expected("a category_id (or a caption, in a captions file)"),
+                );
+                return false;
+            }
+        };
+        let mut shapes = Vec::new();
+        if let Some(bbox) = raw.bbox {
+            match self.check_box(bbox, width, height, element, &path) {
+                Some(shape) => shapes.push(shape),
+                None => return false,
+            }
+        }
+        if let Some(segmentation) = raw.segmentation {
+            shapes.extend(self.mask(segmentation, width, height, element, &path));
+        }
+        if let Some(points) = raw.keypoints {
+            if points.len() % 3 == 0 && !points.is_empty() {
+                shapes.push(Shape::Keypoints {
+                    points: points.chunks_exact(3).map(|p| [p[0], p[1], p[2]]).collect(),
+                });
+            } else if !points.is_empty() {
+                self.sink.problem(
+                    Problem::warning(
+                        ProblemCode::InvalidValue,
+                        self.file,
+                        format!(
+                            "{path}.keypoints has {} values; expected triples x, y, visibility",
+                            points.len()
+                        ),
+                    )
+                    .at_line(element.line)
+                    .at_path(format!("{path}.keypoints"))
+                    .field("keypoints"),
+                );
+            }
+        }
+        if let Some(text) = raw.caption {
+            shapes.push(Shape::Text { text });
+        }
+        if shapes.is_empty() {
+            shapes.push(Shape::Class);
+        }
+        let mut attributes: BTreeMap<String, Value> =
+            raw.attributes.unwrap_or_default().into_iter().collect();
+        if let Some(id) = raw.id {
+            attributes.insert("coco_id".to_owned(), Value::from(id));
+        }
+        if let Some(area) = raw.area.filter(|a| a.is_finite()) {
+            attributes.insert("area".to_owned(), Value::from(area));
+        }
+        if let Some(n) = raw.num_keypoints {
+            attributes.insert("num_keypoints".to_owned(), Value::from(n));
+        }
+        for shape in shapes {
+            self.sink.annotation(
+                raw.image_id,
+                Annotation {
+                    label: label.clone(),
+                    shape,
+                    attributes: attributes.clone(),
+                    confidence: raw.score,
+                    annotated_by: None,
+                    difficult: raw.iscrowd == Some(1),
+                    hard: false,
+                    source_format: FORMAT.to_owned(),
+                },
+            );
+        }
+        true
+    }
+
+    /// The box, or `None` (with the problem reported) when it cannot be kept.
+    fn check_box(
+        &mut self,
+        [x, y, w, h]: [f64; 4],
+        width: Option<u32>,
+        height: Option<u32>,
+        element: &Element<'_>,
+        path: &str,
+    ) -> Option<Shape> {
+        let field = format!("{path}.bbox");
+        let invalid = |message: String| {
+            Problem::error(ProblemCode::InvalidValue, self.file, message)
+                .at_line(element.line)
+                .at_path(&field)
+                .field("bbox")
+                .found(format!("[{x}, {y}, {w}, {h}]"))
+        };
+        if [x, y, w, h]
+            .iter()
+            .any(|v| !v.is_finite() || v.abs() > ABSURD)
+        {
+            self.sink.problem(
+                invalid(format!(
+                    "{field} holds an absurd value; expected pixel coordinates"
+                ))
+                .expected("numbers below 10,000,000"),
+            );
+            return None;
+        }
+        if w < 0.0 || h < 0.0 {
+            self.sink.problem(
+                invalid(format!(
+                    "{field} has a negative width or height; the annotation is left out"
+                ))
+                .expected("[x, y, width, height] with width, height ≥ 0"),
+            );
+            return None;
+        }
+        if let (Some(iw), Some(ih)) = (width, height) {
+            // Half a pixel of slack: exporters round.
+            if x < -0.5 || y < -0.5 || x + w > f64::from(iw) + 0.5 || y + h > f64::from(ih) + 0.5 {
+                self.sink.problem(
+                    Problem::warning(
+                        ProblemCode::OutOfBounds,
+                        self.file,
+                        format!("{field} reaches outside its {iw}×{ih} image; kept as it is"),
+                    )
+                    .at_line(element.line)
+                    .at_path(&field)
+                    .field("bbox")
+                    .found(format!("[{x}, {y}, {w}, {h}]"))
+                    .expected(format!("a box inside 0..{iw} × 0..{ih}")),
+                );
+            }
+        }
+        Some(Shape::Box {
+            x_min: x,
+            y_min: y,
+            x_max: x + w,
+            y_max: y + h,
+        })
+    }
+
+    fn mask(
+        &mut self,
+        segmentation: Segmentation,
+        width: Option<u32>,
+        height: Option<u32>,
+        element: &Element<'_>,
+        path: &str,
+    ) -> Option<Shape> {
+        let field = format!("{path}.segmentation");
+        let warn = |code, message: String| {
+            Problem::warning(code, self.file, message)
+                .at_line(element.line)
+                .at_path(&field)
+                .field("segmentation")
+        };
+        match segmentation {
+            Segmentation::Polygons(polygons) => {
+                let mut rings = Vec::with_capacity(polygons.len());
+                for (i, polygon) in polygons.into_iter().enumerate() {
+                    if polygon.len() < 6 || polygon.len() % 2 != 0 {
+                        self.sink.problem(warn(ProblemCode::InvalidValue, format!("polygon {i} of {field} has {} values; expected an even count of at least 6 (3 points); the polygon is left out", polygon.len())));
+                        continue;
+                    }
+                    if polygon.iter().any(|v| !v.is_finite() || v.abs() > ABSURD) {
+                        self.sink.problem(warn(ProblemCode::InvalidValue, format!("polygon {i} of {field} holds an absurd value; the polygon is left out")));
+                        continue;
+                    }
+                    rings.push(polygon.chunks_exact(2).map(|p| [p[0], p[1]]).collect());
+                }
+                (!rings.is_empty()).then_some(Shape::Polygon { rings })
+            }
+            Segmentation::Rle {
+                size: [h, w],
+                counts,
+            } => {
+                if let (Some(iw), Some(ih)) = (width, height)
+                    && (w, h) != (iw, ih)
+                {
+                    self.sink.problem(warn(
+                        ProblemCode::InvalidValue,
+                        format!("{field} is a {w}×{h} mask for a {iw}×{ih} image; kept as it is"),
+                    ));
+                }
+                Some(Shape::RleMask {
+                    height: h,
+                    width: w,
+                    counts,
+                })
+            }
+        }
+    }
+}
+
+fn skipped_problem(file: &str, skipped: &Skipped<'_>) -> Problem {
+    let path = format!("$.{}[{}]", skipped.key, skipped.index);
+    let message = match skipped.code {
+        ProblemCode::TooDeep => format!(
+            "{path} is nested deeper than {} levels; it is left out",
+            crate::json_stream::MAX_DEPTH
+        ),
+        _ => format!(
+            "{path} is larger than {} MiB; it is left out",
+            crate::json_stream::MAX_ELEMENT_BYTES / (1024 * 1024)
+        ),
+    };
+    Problem::error(skipped.code, file, message)
+        .at_line(skipped.line)
+        .at_path(path)
+}
+
+#[cfg(test)]
+mod tests;

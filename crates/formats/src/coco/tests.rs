@@ -1,0 +1,359 @@
+use super::*;
+
+#[derive(Default)]
+struct Collect {
+    labels: Vec<LabelDef>,
+    images: Vec<CocoImage>,
+    annotations: Vec<(i64, Annotation)>,
+    problems: Vec<Problem>,
+}
+
+impl CocoSink for Collect {
+    fn labels(&mut self, labels: Vec<LabelDef>) {
+        self.labels = labels;
+    }
+    fn image(&mut self, image: &CocoImage) {
+        self.images.push(image.clone());
+    }
+    fn annotation(&mut self, image_id: i64, annotation: Annotation) {
+        self.annotations.push((image_id, annotation));
+    }
+    fn problem(&mut self, problem: Problem) {
+        self.problems.push(problem);
+    }
+}
+
+fn read_text(text: &str) -> (Collect, CocoStats) {
+    let mut sink = Collect::default();
+    let stats = read(
+        || Ok(text.as_bytes()),
+        "annotations/instances_val.json",
+        &mut sink,
+    );
+    (sink, stats)
+}
+
+/// (code, line, json path) of every problem.
+fn problems(sink: &Collect) -> Vec<(ProblemCode, Option<u64>, Option<&str>)> {
+    sink.problems
+        .iter()
+        .map(|p| (p.code, p.line, p.json_path.as_deref()))
+        .collect()
+}
+
+const INSTANCES: &str = r#"{
+  "info": {"description": "test"},
+  "images": [
+    {"id": 1, "file_name": "a.jpg", "width": 640, "height": 480},
+    {"id": 2, "file_name": "sub/b.jpg", "width": 100, "height": 50},
+    {"id": 3, "file_name": "empty.jpg", "width": 10, "height": 10}
+  ],
+  "annotations": [
+    {"id": 10, "image_id": 1, "category_id": 7, "bbox": [10, 20, 30, 40], "area": 1200, "iscrowd": 0,
+     "segmentation": [[10, 20, 40, 20, 40, 60], [1, 1, 2, 1, 2, 2]]},
+    {"id": 11, "image_id": 2, "category_id": 8, "bbox": [0, 0, 100, 50], "iscrowd": 1,
+     "segmentation": {"size": [50, 100], "counts": "PPYo0"}},
+    {"id": 12, "image_id": 2, "category_id": 7, "bbox": [1, 2, 3, 4], "score": 0.87}
+  ],
+  "categories": [
+    {"id": 7, "name": "car", "supercategory": "vehicle"},
+    {"id": 8, "name": "crowd", "supercategory": ""}
+  ]
+}"#;
+
+#[test]
+fn reads_instances_with_categories_last() {
+    let (sink, stats) = read_text(INSTANCES);
+    assert!(sink.problems.is_empty(), "{:?}", sink.problems);
+    assert_eq!(
+        stats,
+        CocoStats {
+            images: 3,
+            categories: 2,
+            records: 3,
+            rejected: 0
+        }
+    );
+    assert_eq!(
+        sink.images
+            .iter()
+            .map(|i| i.file_name.as_str())
+            .collect::<Vec<_>>(),
+        ["a.jpg", "sub/b.jpg", "empty.jpg"]
+    );
+    assert_eq!(
+        (sink.images[1].width, sink.images[1].height),
+        (Some(100), Some(50))
+    );
+    assert_eq!(
+        sink.labels
+            .iter()
+            .map(|l| (l.name.as_str(), l.source_id, l.parent.as_deref()))
+            .collect::<Vec<_>>(),
+        [("car", Some(7), Some("vehicle")), ("crowd", Some(8), None)]
+    );
+
+    let first: Vec<&Shape> = sink
+        .annotations
+        .iter()
+        .filter(|(_, a)| a.attributes["coco_id"] == 10)
+        .map(|(_, a)| &a.shape)
+        .collect();
+    assert_eq!(
+        first,
+        [
+            &Shape::Box {
+                x_min: 10.0,
+                y_min: 20.0,
+                x_max: 40.0,
+                y_max: 60.0
+            },
+            &Shape::Polygon {
+                rings: vec![
+                    vec![[10.0, 20.0], [40.0, 20.0], [40.0, 60.0]],
+                    vec![[1.0, 1.0], [2.0, 1.0], [2.0, 2.0]]
+                ]
+            },
+        ]
+    );
+    let crowd: Vec<&Annotation> = sink
+        .annotations
+        .iter()
+        .filter(|(id, _)| *id == 2)
+        .map(|(_, a)| a)
+        .filter(|a| a.label == "crowd")
+        .collect();
+    assert!(crowd.iter().all(|a| a.difficult));
+    assert!(matches!(
+        crowd[1].shape,
+        Shape::RleMask {
+            height: 50,
+            width: 100,
+            ..
+        }
+    ));
+    let scored = sink
+        .annotations
+        .iter()
+        .find(|(_, a)| a.attributes["coco_id"] == 12)
+        .unwrap();
+    assert_eq!(
+        (
+            scored.1.confidence,
+            scored.1.label.as_str(),
+            scored.1.source_format.as_str()
+        ),
+        (Some(0.87), "car", "coco")
+    );
+    assert!(
+        !sink.annotations.iter().any(|(id, _)| *id == 3),
+        "an image without annotations is still an image"
+    );
+}
+
+#[test]
+fn reads_keypoints_and_captions() {
+    let text = r#"{"categories": [{"id": 1, "name": "person", "keypoints": ["nose", "left_eye"], "skeleton": [[1, 2]]}],
+      "images": [{"id": 5, "file_name": "p.jpg", "width": 20, "height": 20}],
+      "annotations": [{"id": 1, "image_id": 5, "category_id": 1, "keypoints": [1, 2, 2, 3, 4, 1], "num_keypoints": 2},
+                      {"id": 2, "image_id": 5, "caption": "A person stands."}]}"#;
+    let (sink, _) = read_text(text);
+    assert!(sink.problems.is_empty(), "{:?}", sink.problems);
+    assert_eq!(sink.labels[0].attributes, ["nose", "left_eye"]);
+    assert_eq!(
+        sink.annotations[0].1.shape,
+        Shape::Keypoints {
+            points: vec![[1.0, 2.0, 2.0], [3.0, 4.0, 1.0]]
+        }
+    );
+    assert_eq!(sink.annotations[0].1.attributes["num_keypoints"], 2);
+    assert_eq!(
+        (
+            sink.annotations[1].1.label.as_str(),
+            &sink.annotations[1].1.shape
+        ),
+        (
+            "caption",
+            &Shape::Text {
+                text: "A person stands.".into()
+            }
+        )
+    );
+}
+
+#[test]
+fn bad_records_are_problems_with_their_place_and_the_rest_reads() {
+    let text = r#"{"images": [
+  {"id": 1, "file_name": "a.jpg", "width": 100, "height": 100},
+  {"id": 1, "file_name": "dup.jpg"},
+  {"id": "two", "file_name": "b.jpg"},
+  {"file_name": "no-id.jpg"}
+ ],
+ "annotations": [
+  {"id": 1, "image_id": 1, "category_id": 1, "bbox": [1, 2, 3, 4]},
+  {"id": 2, "image_id": 1, "category_id": 1, "bbox": "1,2,3,4"},
+  {"id": 3, "image_id": 99, "category_id": 1, "bbox": [1, 2, 3, 4]},
+  {"id": 4, "image_id": 1, "category_id": 42, "bbox": [1, 2, 3, 4]},
+  {"id": 1, "image_id": 1, "category_id": 1, "bbox": [1, 2, 3, 4]},
+  {"id": 6, "image_id": 1, "category_id": 1, "bbox": [1, 2, -3, 4]},
+  {"id": 7, "image_id": 1, "category_id": 1, "bbox": [90, 90, 30, 30]},
+  {"id": 8, "image_id": 1, "category_id": 1, "bbox": [1e300, 2, 3, 4]},
+  {"id": 9, "image_id": 1, "category_id": 1, "segmentation": [[1, 2, 3]]},
+  {"id": 10, "image_id": 1},
+  {"id": 11, "image_id": 1, "category_id": 1, "bbox": [1, 2, 3, 4],},
+  {"id": 12, "image_id": 1, "category_id": 1, "bbox": [5, 5, 5, 5]}
+ ],
+ "categories": [{"id": 1, "name": "cat"}]}"#;
+    let (sink, stats) = read_text(text);
+    assert_eq!(
+        problems(&sink),
+        vec![
+            (ProblemCode::DuplicateId, Some(3), Some("$.images[1]")),
+            (ProblemCode::WrongType, Some(4), Some("$.images[2].id")),
+            (ProblemCode::MissingField, Some(5), Some("$.images[3].id")),
+            (
+                ProblemCode::WrongType,
+                Some(9),
+                Some("$.annotations[1].bbox")
+            ),
+            (
+                ProblemCode::UnknownReference,
+                Some(10),
+                Some("$.annotations[2].image_id")
+            ),
+            (
+                ProblemCode::UnknownReference,
+                Some(11),
+                Some("$.annotations[3].category_id")
+            ),
+            (
+                ProblemCode::DuplicateId,
+                Some(12),
+                Some("$.annotations[4].id")
+            ),
+            (
+                ProblemCode::InvalidValue,
+                Some(13),
+                Some("$.annotations[5].bbox")
+            ),
+            (
+                ProblemCode::OutOfBounds,
+                Some(14),
+                Some("$.annotations[6].bbox")
+            ),
+            (
+                ProblemCode::InvalidValue,
+                Some(15),
+                Some("$.annotations[7].bbox")
+            ),
+            (
+                ProblemCode::InvalidValue,
+                Some(16),
+                Some("$.annotations[8].segmentation")
+            ),
+            (
+                ProblemCode::MissingField,
+                Some(17),
+                Some("$.annotations[9].category_id")
+            ),
+            (ProblemCode::Syntax, Some(18), Some("$.annotations[10]")),
+        ]
+    );
+    let wrong = &sink.problems[3];
+    assert_eq!(
+        (wrong.field.as_deref(), wrong.found.as_deref()),
+        (Some("bbox"), Some("\"1,2,3,4\""))
+    );
+    assert!(wrong.expected.as_deref().unwrap().contains("four numbers"));
+    assert_eq!(
+        sink.problems[8].severity,
+        wharf_model::Severity::Warning,
+        "out of bounds is kept"
+    );
+    let kept: Vec<i64> = sink
+        .annotations
+        .iter()
+        .map(|(_, a)| a.attributes["coco_id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(
+        kept,
+        [1, 7, 9, 12],
+        "the good records and the kept warnings"
+    );
+    assert_eq!((stats.records, stats.rejected), (12, 8));
+}
+
+#[test]
+fn file_level_damage_is_reported_once_and_what_came_before_stands() {
+    let (sink, _) = read_text(
+        "{\"images\": [{\"id\": 1, \"file_name\": \"a.jpg\"}], \"categories\": [{\"id\": 1, \"name\": \"x\"}],\n\"annotations\": [{\"id\": 1, \"image_id\": 1, \"category_id\": 1},\n{\"id\": 2, \"ima",
+    );
+    assert_eq!(
+        problems(&sink),
+        vec![(ProblemCode::Truncated, Some(3), None)]
+    );
+    assert_eq!(sink.annotations.len(), 1);
+    let (sink, _) = read_text("[{\"id\": 1}]");
+    assert_eq!(problems(&sink)[0].0, ProblemCode::LayoutMismatch);
+    let (sink, _) = read_text("{\"images\": [1, 2], \"annotations\": [[[[]]]]}");
+    assert_eq!(
+        sink.problems.iter().map(|p| p.code).collect::<Vec<_>>(),
+        [
+            ProblemCode::WrongType,
+            ProblemCode::WrongType,
+            ProblemCode::WrongType
+        ]
+    );
+}
+
+#[test]
+fn an_unopenable_file_is_one_problem() {
+    let mut sink = Collect::default();
+    read(
+        || Err::<&[u8], _>(std::io::Error::other("gone")),
+        "x.json",
+        &mut sink,
+    );
+    assert_eq!(problems(&sink), vec![(ProblemCode::Unreadable, None, None)]);
+}
+
+#[test]
+fn detection_looks_for_coco_keys_and_names() {
+    let mut summary = ListingSummary::default();
+    for p in [
+        "images/a.jpg",
+        "images/b.jpg",
+        "annotations/instances_train.json",
+        "notes.json",
+    ] {
+        summary.add(p);
+    }
+    let head = |p: &str| match p {
+        "annotations/instances_train.json" => Some(br#"{"info": {}, "images": [{"id": 1"#.to_vec()),
+        _ => Some(br#"{"hello": 1}"#.to_vec()),
+    };
+    match detect(&summary, &head) {
+        Verdict::Match {
+            confidence,
+            reasons,
+        } => {
+            assert!(confidence > 0.9);
+            assert!(
+                reasons.iter().any(|r| r.contains("instances_train.json")),
+                "{reasons:?}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        annotation_files(&summary, &head),
+        ["annotations/instances_train.json"]
+    );
+    let none = |_: &str| Some(b"{\"hello\": 1}".to_vec());
+    assert!(
+        matches!(detect(&summary, &none), Verdict::Reject { reason } if reason.contains("COCO keys"))
+    );
+    assert!(
+        matches!(detect(&ListingSummary::default(), &none), Verdict::Reject { reason } if reason.contains("no .json"))
+    );
+}

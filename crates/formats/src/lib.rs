@@ -1,0 +1,33 @@
+//! Readers of dataset layouts and annotation formats.
+//!
+//! # Readers
+//!
+//! Each format lives in its own module with the same shape: a `detect` function that judges a
+//! source from a [`ListingSummary`], and parse functions that turn the format's files into
+//! Wharf's normalised [`Annotation`](wharf_model::Annotation)s and
+//! [`LabelDef`](wharf_model::LabelDef)s. Parsers take bytes or a `std::io::Read`, never a
+//! storage client: this crate knows nothing of where files live, so every parser can be tested
+//! and fuzzed on its own.
+//!
+//! # Problems, not panics
+//!
+//! Bad input never stops a parser and never panics it. Each defect becomes a
+//! [`Problem`](wharf_model::Problem) with a stable code, the file, the line or JSON path, what
+//! was found and what was expected; the parser goes on with the next record. Only a file that
+//! cannot be read at all (not the format, truncated past repair) is one file-level problem.
+//!
+//! # Detection
+//!
+//! Given no format, every reader judges the same summary of the listing and answers with a
+//! [`Verdict`]: a match with a confidence and its reasons, or a rejection that says why, so a
+//! user can see why a format was or was not chosen.
+
+pub mod coco;
+mod detect;
+mod json_stream;
+pub mod voc;
+pub mod yolo;
+
+pub use detect::{
+    Detection, IMAGE_EXTENSIONS, ListingSummary, PLAIN, Verdict, detect, extension_of,
+};
