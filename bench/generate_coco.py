@@ -2,7 +2,8 @@
 
 Default: 200,000 images and 2,000,000 annotations, each with a box and a 10-point polygon,
 about 560 MB, in the key order of official COCO files (categories last). Deterministic for a
-given seed. An empty `images/` folder is made beside `annotations/`, as Datumaro expects.
+given seed. Every image gets an empty file in `images/` beside `annotations/`, so that readers
+which check the images (Wharf, Datumaro) find them.
 
 Usage: python generate_coco.py OUT_DIR [IMAGES] [ANNOTATIONS]
 """
@@ -19,6 +20,8 @@ def main() -> None:
     rng = random.Random(7)
     os.makedirs(os.path.join(out, "annotations"), exist_ok=True)
     os.makedirs(os.path.join(out, "images"), exist_ok=True)
+    for i in range(1, images + 1):
+        open(os.path.join(out, "images", f"{i:012d}.jpg"), "wb").close()
     path = os.path.join(out, "annotations", "instances_bench.json")
     with open(path, "w", encoding="utf-8") as f:
         f.write('{"info": {"description": "wharf synthetic benchmark"}, "licenses": [],\n"images": [\n')

@@ -183,6 +183,9 @@ impl<R: Read> Scanner<'_, R> {
 
     /// Scans one value, copying its bytes into `capture` when given.
     fn value(&mut self, mut capture: Option<&mut Vec<u8>>) -> Result<Captured, Problem> {
+        if matches!(self.input.peek()?, Some(b'{' | b'[')) {
+            return self.container(capture);
+        }
         let mut depth = 0usize;
         let mut deepest = 0usize;
         let mut too_large = false;
@@ -228,6 +231,72 @@ impl<R: Read> Scanner<'_, R> {
                 }
             }
             if depth == 0 {
+                return Ok(if too_large {
+                    Captured::TooLarge
+                } else if deepest > MAX_DEPTH {
+                    Captured::TooDeep
+                } else {
+                    Captured::Whole
+                });
+            }
+        }
+    }
+
+    /// Scans an object or an array in place in the read buffer, a chunk at a time, copying
+    /// runs rather than bytes: the hot path for every element of a large file.
+    fn container(&mut self, mut capture: Option<&mut Vec<u8>>) -> Result<Captured, Problem> {
+        let mut depth = 0usize;
+        let mut deepest = 0usize;
+        let mut in_string = false;
+        let mut escaped = false;
+        let mut too_large = false;
+        loop {
+            if self.input.pos == self.input.len && !self.input.fill()? {
+                return Err(self.truncated());
+            }
+            let start = self.input.pos;
+            let chunk = &self.input.buf[start..self.input.len];
+            let mut end = chunk.len();
+            let mut newlines = 0;
+            let mut closed = false;
+            for (i, &byte) in chunk.iter().enumerate() {
+                if in_string {
+                    match byte {
+                        _ if escaped => escaped = false,
+                        b'\\' => escaped = true,
+                        b'"' => in_string = false,
+                        b'\n' => newlines += 1,
+                        _ => {}
+                    }
+                    continue;
+                }
+                match byte {
+                    b'"' => in_string = true,
+                    b'{' | b'[' => {
+                        depth += 1;
+                        deepest = deepest.max(depth);
+                    }
+                    // The first byte opened the container, so depth is at least 1 here.
+                    b'}' | b']' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            end = i + 1;
+                            closed = true;
+                            break;
+                        }
+                    }
+                    b'\n' => newlines += 1,
+                    _ => {}
+                }
+            }
+            if let Some(buf) = capture.as_deref_mut() {
+                let room = MAX_ELEMENT_BYTES.saturating_sub(buf.len());
+                too_large |= end > room;
+                buf.extend_from_slice(&chunk[..end.min(room)]);
+            }
+            self.input.pos = start + end;
+            self.input.line += newlines;
+            if closed {
                 return Ok(if too_large {
                     Captured::TooLarge
                 } else if deepest > MAX_DEPTH {
