@@ -674,30 +674,21 @@ async fn drop_version(
     job: &ClaimedJob,
     version: i64,
 ) -> WharfResult<()> {
-    sqlx::query("DELETE FROM files WHERE sample_id IN (SELECT id FROM samples WHERE dataset_id = $1 AND added_in = $2)")
-        .bind(&job.dataset_id)
-        .bind(version)
-        .execute(&mut **tx)
-        .await
-        .map_err(db_err)?;
-    sqlx::query("DELETE FROM samples WHERE dataset_id = $1 AND added_in = $2")
-        .bind(&job.dataset_id)
-        .bind(version)
-        .execute(&mut **tx)
-        .await
-        .map_err(db_err)?;
-    sqlx::query("UPDATE samples SET removed_in = NULL WHERE dataset_id = $1 AND removed_in = $2")
-        .bind(&job.dataset_id)
-        .bind(version)
-        .execute(&mut **tx)
-        .await
-        .map_err(db_err)?;
-    sqlx::query("DELETE FROM versions WHERE dataset_id = $1 AND number = $2 AND state = 'pending'")
-        .bind(&job.dataset_id)
-        .bind(version)
-        .execute(&mut **tx)
-        .await
-        .map_err(db_err)?;
+    // Each statement takes the dataset ($1) and the pending version ($2).
+    const UNDO: [&str; 4] = [
+        "DELETE FROM files WHERE sample_id IN (SELECT id FROM samples WHERE dataset_id = $1 AND added_in = $2)",
+        "DELETE FROM samples WHERE dataset_id = $1 AND added_in = $2",
+        "UPDATE samples SET removed_in = NULL WHERE dataset_id = $1 AND removed_in = $2",
+        "DELETE FROM versions WHERE dataset_id = $1 AND number = $2 AND state = 'pending'",
+    ];
+    for statement in UNDO {
+        sqlx::query(statement)
+            .bind(&job.dataset_id)
+            .bind(version)
+            .execute(&mut **tx)
+            .await
+            .map_err(db_err)?;
+    }
     Ok(())
 }
 

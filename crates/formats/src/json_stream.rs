@@ -186,60 +186,41 @@ impl<R: Read> Scanner<'_, R> {
         if matches!(self.input.peek()?, Some(b'{' | b'[')) {
             return self.container(capture);
         }
-        let mut depth = 0usize;
-        let mut deepest = 0usize;
-        let mut too_large = false;
-        loop {
-            let Some(byte) = self.input.next()? else {
-                return Err(self.truncated());
-            };
-            if let Some(buf) = capture.as_deref_mut() {
-                if buf.len() < MAX_ELEMENT_BYTES {
-                    buf.push(byte);
-                } else {
-                    too_large = true;
-                }
-            }
-            match byte {
-                b'"' => self.string_rest(capture.as_deref_mut(), &mut too_large)?,
-                b'{' | b'[' => {
-                    depth += 1;
-                    deepest = deepest.max(depth);
-                }
-                b'}' | b']' => {
-                    if depth == 0 {
-                        return Err(self.problem(
-                            ProblemCode::Syntax,
-                            "a closing bracket without an opening one",
-                        ));
-                    }
-                    depth -= 1;
-                }
-                _ => {
-                    if depth == 0 {
-                        // A number, true, false or null: it ends before a delimiter.
-                        while let Some(next) = self.input.peek()? {
-                            if matches!(next, b',' | b']' | b'}') || next.is_ascii_whitespace() {
-                                break;
-                            }
-                            self.input.next()?;
-                            if let Some(buf) = capture.as_deref_mut() {
-                                buf.push(next);
-                            }
-                        }
-                    }
-                }
-            }
-            if depth == 0 {
+        let Some(first) = self.input.next()? else {
+            return Err(self.truncated());
+        };
+        if let Some(buf) = capture.as_deref_mut() {
+            buf.push(first);
+        }
+        match first {
+            b'"' => {
+                let mut too_large = false;
+                self.string_rest(capture, &mut too_large)?;
                 return Ok(if too_large {
                     Captured::TooLarge
-                } else if deepest > MAX_DEPTH {
-                    Captured::TooDeep
                 } else {
                     Captured::Whole
                 });
             }
+            b'}' | b']' => {
+                return Err(self.problem(
+                    ProblemCode::Syntax,
+                    "a closing bracket where a value was expected",
+                ));
+            }
+            _ => {}
         }
+        // A number, true, false or null: it ends before a delimiter.
+        while let Some(next) = self.input.peek()? {
+            if matches!(next, b',' | b']' | b'}') || next.is_ascii_whitespace() {
+                break;
+            }
+            self.input.next()?;
+            if let Some(buf) = capture.as_deref_mut() {
+                buf.push(next);
+            }
+        }
+        Ok(Captured::Whole)
     }
 
     /// Scans an object or an array in place in the read buffer, a chunk at a time, copying
