@@ -260,3 +260,52 @@ fn validate_reads_yolo_labels_with_their_class_names() {
         "{report}"
     );
 }
+
+#[test]
+fn validate_names_every_misplaced_path_of_a_rosetta_sensor_tree() {
+    let dir = tempfile::tempdir().unwrap();
+    let tree = [
+        ("drive/lidar-top/s1/1000.pcd".to_owned(), b"x".to_vec()),
+        ("drive/lidar-top/s1/1100.pcd".to_owned(), b"x".to_vec()),
+        ("drive/camera-front/s1/1000.jpg".to_owned(), png(4, 4)),
+        ("drive/camera-front/1100.jpg".to_owned(), png(4, 4)),
+        ("drive/Camera_back/s1/1000.jpg".to_owned(), png(4, 4)),
+        (
+            "drive/metadata.json".to_owned(),
+            br#"{"version": "1.0", "fileTreeType": 0, "dataType": 3, "lidarSequence": ["top"], "cameraSequence": ["front"]}"#.to_vec(),
+        ),
+    ];
+    common::write_local_tree(dir.path(), &tree);
+    let (code, report) = validate_dir(dir.path());
+    assert_eq!(code, Some(2));
+    assert_eq!(report["format"], "rosetta", "{report}");
+    let problems = codes(&report);
+    assert_eq!(problems[0].0, "layout_mismatch");
+    assert!(
+        report["problems"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("5710"),
+        "{report}"
+    );
+    let files: Vec<&str> = problems
+        .iter()
+        .skip(1)
+        .filter(|p| p.0 == "layout_mismatch")
+        .map(|p| p.1.as_str())
+        .collect();
+    assert_eq!(
+        files,
+        [
+            "drive/Camera_back",
+            "drive/camera-front/1100.jpg",
+            "drive/lidar-top/s1/1100.pcd"
+        ],
+        "{report}"
+    );
+    let camera_back = &report["problems"][1]["message"];
+    assert!(
+        camera_back.as_str().unwrap().contains("camera-<name>"),
+        "{camera_back}"
+    );
+}

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use futures::StreamExt;
 use wharf_formats::coco::{self, CocoImage, CocoSink};
-use wharf_formats::{ListingSummary, PLAIN, Verdict, voc, yolo};
+use wharf_formats::{ListingSummary, PLAIN, Verdict, rosetta, voc, yolo};
 use wharf_model::{
     Annotation, ErrorCode, FormatVerdict, LabelDef, Problem, ProblemCode, Severity,
     ValidationReport, WharfError, WharfResult,
@@ -17,9 +17,10 @@ use wharf_model::{
 use wharf_storage::{Listed, ObjectEntry, Source};
 
 /// The formats `wharf validate --format` accepts.
-pub const FORMATS: &[&str] = &[coco::FORMAT, VOC, YOLO, PLAIN];
+pub const FORMATS: &[&str] = &[coco::FORMAT, VOC, YOLO, ROSETTA, PLAIN];
 const VOC: &str = "voc";
 const YOLO: &str = "yolo";
+const ROSETTA: &str = "rosetta";
 
 /// Problems kept in a report; the rest are counted.
 const MAX_REPORTED: usize = 1000;
@@ -63,6 +64,7 @@ pub async fn validate(source: &Source, format: Option<&str>) -> WharfResult<Vali
         }
         Some(VOC) => read_voc(source, &listing, &mut report).await,
         Some(YOLO) => read_yolo(source, &listing, &mut report).await,
+        Some(ROSETTA) => read_rosetta(source, &listing, &mut report).await,
         Some(_) => report.inner.samples = listing.summary.files,
         None => report.problem(Problem::error(
             ProblemCode::LayoutMismatch,
@@ -325,6 +327,74 @@ async fn read_yolo(source: &Source, listing: &Listing, report: &mut Report) {
         }
     }
     report.inner.samples = listing.images_by_stem.len() as u64;
+}
+
+/// The Rosetta sensor-oriented tree: `lidar-<name>/<scene>/<ts>.pcd`, `camera-<name>/<scene>/<ts>.jpg`
+/// and `metadata.json`. Every folder or file out of place is named; the platform's error 5710
+/// heads them.
+async fn read_rosetta(source: &Source, listing: &Listing, report: &mut Report) {
+    // The tree check needs every path; list again rather than keep every path for every format.
+    let mut paths = Vec::new();
+    let mut entries = source.list();
+    while let Some(item) = entries.next().await {
+        match item {
+            Ok(Listed::Object(entry)) => paths.push(entry.path),
+            Ok(Listed::Unreadable { .. }) => {}
+            Err(e) => {
+                report.problem(Problem::error(ProblemCode::Unreadable, "", e.message));
+                return;
+            }
+        }
+    }
+    let metadata_path = listing
+        .summary
+        .well_known()
+        .iter()
+        .find(|p| p.rsplit('/').next() == Some(rosetta::METADATA_FILE))
+        .cloned();
+    let metadata = match &metadata_path {
+        Some(path) => read_small_files(source, [path.clone()], report)
+            .await
+            .pop()
+            .map(|(path, bytes)| {
+                report.inner.annotation_files += 1;
+                rosetta::parse_metadata(&bytes, &path)
+            }),
+        None => None,
+    };
+    let has_lidar = paths
+        .iter()
+        .any(|p| p.split('/').any(|c| c.starts_with("lidar-")));
+    let data_type = metadata
+        .as_ref()
+        .and_then(|(m, _)| m.data_type)
+        .filter(|t| matches!(t, 2 | 3))
+        .unwrap_or(if has_lidar { 3 } else { 2 });
+    let tree = rosetta::check_tree(paths.iter().map(String::as_str), data_type);
+    let mut problems = tree.problems.clone();
+    if let (Some((metadata, metadata_problems)), Some(path)) = (metadata, &metadata_path) {
+        problems.extend(metadata_problems);
+        problems.extend(rosetta::check_metadata(&metadata, &tree, path));
+    }
+    let misplaced = problems
+        .iter()
+        .filter(|p| p.code == ProblemCode::LayoutMismatch && p.severity == Severity::Error)
+        .count();
+    if misplaced > 0 {
+        report.problem(Problem::error(
+            ProblemCode::LayoutMismatch,
+            tree.root.as_str(),
+            format!(
+                "{} ({}): the {misplaced} problem(s) below name each folder or file out of place and what was expected",
+                rosetta::ERROR_MESSAGE,
+                rosetta::ERROR_CODE
+            ),
+        ));
+    }
+    for problem in problems {
+        report.problem(problem);
+    }
+    report.inner.samples = tree.scenes.iter().map(|s| s.frames.len() as u64).sum();
 }
 
 /// Collects what a COCO file holds, keeping counts rather than annotations.

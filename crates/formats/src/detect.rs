@@ -141,6 +141,10 @@ pub fn detect(summary: &ListingSummary, head: &dyn Fn(&str) -> Option<Vec<u8>>) 
             verdict: crate::yolo::detect(summary, head),
         },
         Detection {
+            format: "rosetta",
+            verdict: crate::rosetta::detect(summary, head),
+        },
+        Detection {
             format: PLAIN,
             verdict: plain(summary),
         },

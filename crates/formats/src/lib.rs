@@ -25,6 +25,7 @@
 pub mod coco;
 mod detect;
 mod json_stream;
+pub mod rosetta;
 pub mod voc;
 pub mod yolo;
 

@@ -357,3 +357,57 @@ fn detection_looks_for_coco_keys_and_names() {
         matches!(detect(&ListingSummary::default(), &none), Verdict::Reject { reason } if reason.contains("no .json"))
     );
 }
+
+#[test]
+fn many_batches_come_back_in_file_order() {
+    const RECORDS: usize = 20_000;
+    let mut text = String::from(
+        "{\"images\": [{\"id\": 1, \"file_name\": \"a.jpg\", \"width\": 100, \"height\": 100}],\n\"annotations\": [\n",
+    );
+    for i in 0..RECORDS {
+        // Every 997th record names a missing image; every 1499th repeats the id before it.
+        let image = if i % 997 == 0 { 2 } else { 1 };
+        let id = if i % 1499 == 1 { i - 1 } else { i };
+        let sep = if i + 1 < RECORDS { "," } else { "" };
+        text.push_str(&format!("{{\"id\": {id}, \"image_id\": {image}, \"category_id\": 1, \"bbox\": [1, 1, 2, 2]}}{sep}\n"));
+    }
+    text.push_str("],\n\"categories\": [{\"id\": 1, \"name\": \"x\"}]}");
+    let (sink, stats) = read_text(&text);
+    let lines: Vec<u64> = sink.problems.iter().map(|p| p.line.unwrap()).collect();
+    assert!(
+        lines.windows(2).all(|w| w[0] < w[1]),
+        "problems in file order"
+    );
+    let unknown = sink
+        .problems
+        .iter()
+        .filter(|p| p.code == ProblemCode::UnknownReference)
+        .count();
+    let duplicate: Vec<&Problem> = sink
+        .problems
+        .iter()
+        .filter(|p| p.code == ProblemCode::DuplicateId)
+        .collect();
+    assert_eq!(unknown, RECORDS.div_ceil(997));
+    assert_eq!(
+        duplicate.len(),
+        (0..RECORDS).filter(|i| i % 1499 == 1).count()
+    );
+    assert_eq!(
+        duplicate[0].json_path.as_deref(),
+        Some("$.annotations[1].id")
+    );
+    assert_eq!(duplicate[0].line, Some(4));
+    let ids: Vec<i64> = sink
+        .annotations
+        .iter()
+        .map(|(_, a)| a.attributes["coco_id"].as_i64().unwrap())
+        .collect();
+    assert!(
+        ids.windows(2).all(|w| w[0] < w[1]),
+        "annotations in file order"
+    );
+    assert_eq!(stats.records, RECORDS as u64);
+    assert_eq!(stats.rejected as usize, unknown + duplicate.len());
+    assert_eq!(ids.len(), RECORDS - unknown - duplicate.len());
+}
