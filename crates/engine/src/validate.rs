@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use futures::StreamExt;
 use wharf_formats::coco::{self, CocoImage, CocoSink};
-use wharf_formats::{ListingSummary, PLAIN, Verdict, rosetta, voc, yolo};
+use wharf_formats::{ListingSummary, PLAIN, Verdict, rosetta, voc, xtreme1, yolo};
 use wharf_model::{
     Annotation, ErrorCode, FormatVerdict, LabelDef, Problem, ProblemCode, Severity,
     ValidationReport, WharfError, WharfResult,
@@ -17,7 +17,7 @@ use wharf_model::{
 use wharf_storage::{Listed, ObjectEntry, Source};
 
 /// The formats `wharf validate --format` accepts.
-pub const FORMATS: &[&str] = &[coco::FORMAT, VOC, YOLO, ROSETTA, PLAIN];
+pub const FORMATS: &[&str] = &[coco::FORMAT, VOC, YOLO, ROSETTA, xtreme1::FORMAT, PLAIN];
 const VOC: &str = "voc";
 const YOLO: &str = "yolo";
 const ROSETTA: &str = "rosetta";
@@ -65,6 +65,7 @@ pub async fn validate(source: &Source, format: Option<&str>) -> WharfResult<Vali
         Some(VOC) => read_voc(source, &listing, &mut report).await,
         Some(YOLO) => read_yolo(source, &listing, &mut report).await,
         Some(ROSETTA) => read_rosetta(source, &listing, &mut report).await,
+        Some(xtreme1::FORMAT) => read_xtreme1(source, &mut report).await,
         Some(_) => report.inner.samples = listing.summary.files,
         None => report.problem(Problem::error(
             ProblemCode::LayoutMismatch,
@@ -333,19 +334,9 @@ async fn read_yolo(source: &Source, listing: &Listing, report: &mut Report) {
 /// and `metadata.json`. Every folder or file out of place is named; the platform's error 5710
 /// heads them.
 async fn read_rosetta(source: &Source, listing: &Listing, report: &mut Report) {
-    // The tree check needs every path; list again rather than keep every path for every format.
-    let mut paths = Vec::new();
-    let mut entries = source.list();
-    while let Some(item) = entries.next().await {
-        match item {
-            Ok(Listed::Object(entry)) => paths.push(entry.path),
-            Ok(Listed::Unreadable { .. }) => {}
-            Err(e) => {
-                report.problem(Problem::error(ProblemCode::Unreadable, "", e.message));
-                return;
-            }
-        }
-    }
+    let Some(paths) = all_paths(source, report).await else {
+        return;
+    };
     let metadata_path = listing
         .summary
         .well_known()
@@ -395,6 +386,55 @@ async fn read_rosetta(source: &Source, listing: &Listing, report: &mut Report) {
         report.problem(problem);
     }
     report.inner.samples = tree.scenes.iter().map(|s| s.frames.len() as u64).sum();
+}
+
+/// The Xtreme1 / BasicAI tree: sensor folders (`lidar_point_cloud_N`, `camera_image_N` or
+/// `image_N`), `camera_config` and `result`, optionally in `scene_*` folders. Every result and
+/// camera configuration is read.
+async fn read_xtreme1(source: &Source, report: &mut Report) {
+    let Some(paths) = all_paths(source, report).await else {
+        return;
+    };
+    let tree = xtreme1::check_tree(paths.iter().map(String::as_str));
+    for problem in tree.problems {
+        report.problem(problem);
+    }
+    let frames = tree.scenes.iter().flat_map(|s| &s.frames);
+    report.inner.samples = frames.clone().count() as u64;
+    let results: Vec<String> = frames.clone().filter_map(|f| f.result.clone()).collect();
+    let configs: Vec<String> = frames.filter_map(|f| f.camera_config.clone()).collect();
+    for (path, bytes) in read_small_files(source, results, report).await {
+        report.inner.annotation_files += 1;
+        let (annotations, problems) = xtreme1::parse_result(&bytes, &path);
+        report.inner.annotations += annotations.len() as u64;
+        for problem in problems {
+            report.problem(problem);
+        }
+    }
+    for (path, bytes) in read_small_files(source, configs, report).await {
+        report.inner.annotation_files += 1;
+        for problem in xtreme1::parse_camera_config(&bytes, &path).1 {
+            report.problem(problem);
+        }
+    }
+}
+
+/// Every path of the source, for the layouts whose check needs the whole tree: listed again
+/// rather than kept for every format.
+async fn all_paths(source: &Source, report: &mut Report) -> Option<Vec<String>> {
+    let mut paths = Vec::new();
+    let mut entries = source.list();
+    while let Some(item) = entries.next().await {
+        match item {
+            Ok(Listed::Object(entry)) => paths.push(entry.path),
+            Ok(Listed::Unreadable { .. }) => {}
+            Err(e) => {
+                report.problem(Problem::error(ProblemCode::Unreadable, "", e.message));
+                return None;
+            }
+        }
+    }
+    Some(paths)
 }
 
 /// Collects what a COCO file holds, keeping counts rather than annotations.

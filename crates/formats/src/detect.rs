@@ -145,6 +145,10 @@ pub fn detect(summary: &ListingSummary, head: &dyn Fn(&str) -> Option<Vec<u8>>) 
             verdict: crate::rosetta::detect(summary, head),
         },
         Detection {
+            format: crate::xtreme1::FORMAT,
+            verdict: crate::xtreme1::detect(summary, head),
+        },
+        Detection {
             format: PLAIN,
             verdict: plain(summary),
         },

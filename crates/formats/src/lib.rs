@@ -25,8 +25,10 @@
 pub mod coco;
 mod detect;
 mod json_stream;
+pub mod pointcloud;
 pub mod rosetta;
 pub mod voc;
+pub mod xtreme1;
 pub mod yolo;
 
 pub use detect::{
