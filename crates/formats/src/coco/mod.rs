@@ -16,10 +16,9 @@
 //! - A box or polygon reaching outside its image is kept with a warning; a negative size, a
 //!   missing image or category, or a duplicate id leaves the annotation out with an error.
 
-mod pipeline;
 mod records;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Read;
 
 use serde_json::Value;
@@ -105,22 +104,27 @@ pub fn read<R: Read>(
             return stats;
         }
     }
-    let records = Records {
+    let mut annotations = Annotations {
         file,
+        sink,
         images: &images,
         categories: &categories,
+        seen_ids: HashSet::new(),
+        stats,
     };
-    let (second, stats) = match open() {
-        Ok(reader) => pipeline::run(reader, &records, sink, stats),
-        Err(e) => (Err(unreadable(e)), stats),
+    let second = match open() {
+        Ok(reader) => {
+            scan_top_level_arrays(reader, file, &|k| k == "annotations", &mut annotations)
+        }
+        Err(e) => Err(unreadable(e)),
     };
     match (second, first) {
         // The same damage as in the first pass, reported once.
         (Err(again), Err(before)) if again.line == before.line && again.code == before.code => {}
-        (Err(problem), _) => sink.problem(problem),
+        (Err(problem), _) => annotations.sink.problem(problem),
         (Ok(()), _) => {}
     }
-    stats
+    annotations.stats
 }
 
 /// Judges a source: COCO has JSON annotation files whose object starts with `images`-level keys.
@@ -393,29 +397,34 @@ impl<S: CocoSink> Index<'_, S> {
     }
 }
 
-/// Converts annotation records (second pass); shared read-only by the pipeline's workers.
-struct Records<'a> {
+/// Second pass: annotations.
+struct Annotations<'a, S> {
     file: &'a str,
+    sink: &'a mut S,
     images: &'a HashMap<i64, (Option<u32>, Option<u32>)>,
     categories: &'a HashMap<i64, String>,
+    seen_ids: HashSet<i64>,
+    stats: CocoStats,
 }
 
-/// What one record yields.
-#[derive(Default)]
-struct Outcome {
-    /// The record's place: its index in `annotations` and its line.
-    index: usize,
-    line: u64,
-    id: Option<i64>,
-    image_id: i64,
-    annotations: Vec<Annotation>,
-    problems: Vec<Problem>,
-    kept: bool,
+impl<S: CocoSink> ElementSink for Annotations<'_, S> {
+    fn element(&mut self, element: Element<'_>) {
+        self.stats.records += 1;
+        if !self.annotation(&element) {
+            self.stats.rejected += 1;
+        }
+    }
+
+    fn skipped(&mut self, skipped: Skipped<'_>) {
+        self.stats.records += 1;
+        self.stats.rejected += 1;
+        self.sink.problem(skipped_problem(self.file, &skipped));
+    }
 }
 
-impl Records<'_> {
-    /// Converts one record into `out`; false when it is left out.
-    fn convert(&self, element: &Element<'_>, out: &mut Outcome) -> bool {
+impl<S: CocoSink> Annotations<'_, S> {
+    /// Converts one record; false when it is left out.
+    fn annotation(&mut self, element: &Element<'_>) -> bool {
         let path = element.json_path();
         let raw: RawAnnotation = match serde_json::from_slice(element.bytes) {
             Ok(raw) => raw,
@@ -510,7 +519,7 @@ impl Records<'_> {
                         },
                     ),
                 ];
-                out.problems.push(diagnose(
+                self.sink.problem(diagnose(
                     element.bytes,
                     self.file,
                     element.line,
@@ -526,10 +535,18 @@ impl Records<'_> {
                 .at_path(format!("{path}.{field}"))
                 .field(field)
         };
-        out.id = raw.id;
-        out.image_id = raw.image_id;
+        if let Some(id) = raw.id
+            && !self.seen_ids.insert(id)
+        {
+            self.sink.problem(reject(
+                ProblemCode::DuplicateId,
+                "id",
+                format!("annotation id {id} is used twice; the second is left out"),
+            ));
+            return false;
+        }
         let Some(&(width, height)) = self.images.get(&raw.image_id) else {
-            out.problems.push(
+            self.sink.problem(
                 reject(ProblemCode::UnknownReference, "image_id", format!("{path} names image {} , which is not in \"images\"; the annotation is left out", raw.image_id))
                     .found(raw.image_id.to_string())
                     .expected("the id of an image of this file"),
@@ -540,7 +557,7 @@ impl Records<'_> {
             (Some(category), _) => match self.categories.get(&category) {
                 Some(name) => name.clone(),
                 None => {
-                    out.problems.push(
+                    self.sink.problem(
                         reject(ProblemCode::UnknownReference, "category_id", format!("{path} names category {category}, which is not in \"categories\"; the annotation is left out"))
                             .found(category.to_string())
                             .expected("the id of a category of this file"),
@@ -550,7 +567,7 @@ impl Records<'_> {
             },
             (None, Some(_)) => "caption".to_owned(),
             (None, None) => {
-                out.problems.push(
+                self.sink.problem(
                     reject(
                         ProblemCode::MissingField,
                         "category_id",
@@ -563,13 +580,13 @@ impl Records<'_> {
         };
         let mut shapes = Vec::new();
         if let Some(bbox) = raw.bbox {
-            match self.check_box(out, bbox, width, height, element, &path) {
+            match self.check_box(bbox, width, height, element, &path) {
                 Some(shape) => shapes.push(shape),
                 None => return false,
             }
         }
         if let Some(segmentation) = raw.segmentation {
-            shapes.extend(self.mask(out, segmentation, width, height, element, &path));
+            shapes.extend(self.mask(segmentation, width, height, element, &path));
         }
         if let Some(points) = raw.keypoints {
             if points.len() % 3 == 0 && !points.is_empty() {
@@ -577,7 +594,7 @@ impl Records<'_> {
                     points: points.chunks_exact(3).map(|p| [p[0], p[1], p[2]]).collect(),
                 });
             } else if !points.is_empty() {
-                out.problems.push(
+                self.sink.problem(
                     Problem::warning(
                         ProblemCode::InvalidValue,
                         self.file,
@@ -610,24 +627,26 @@ impl Records<'_> {
             attributes.insert("num_keypoints".to_owned(), Value::from(n));
         }
         for shape in shapes {
-            out.annotations.push(Annotation {
-                label: label.clone(),
-                shape,
-                attributes: attributes.clone(),
-                confidence: raw.score,
-                annotated_by: None,
-                difficult: raw.iscrowd == Some(1),
-                hard: false,
-                source_format: FORMAT.to_owned(),
-            });
+            self.sink.annotation(
+                raw.image_id,
+                Annotation {
+                    label: label.clone(),
+                    shape,
+                    attributes: attributes.clone(),
+                    confidence: raw.score,
+                    annotated_by: None,
+                    difficult: raw.iscrowd == Some(1),
+                    hard: false,
+                    source_format: FORMAT.to_owned(),
+                },
+            );
         }
         true
     }
 
     /// The box, or `None` (with the problem reported) when it cannot be kept.
     fn check_box(
-        &self,
-        out: &mut Outcome,
+        &mut self,
         [x, y, w, h]: [f64; 4],
         width: Option<u32>,
         height: Option<u32>,
@@ -646,7 +665,7 @@ impl Records<'_> {
             .iter()
             .any(|v| !v.is_finite() || v.abs() > ABSURD)
         {
-            out.problems.push(
+            self.sink.problem(
                 invalid(format!(
                     "{field} holds an absurd value; expected pixel coordinates"
                 ))
@@ -655,7 +674,7 @@ impl Records<'_> {
             return None;
         }
         if w < 0.0 || h < 0.0 {
-            out.problems.push(
+            self.sink.problem(
                 invalid(format!(
                     "{field} has a negative width or height; the annotation is left out"
                 ))
@@ -666,7 +685,7 @@ impl Records<'_> {
         if let (Some(iw), Some(ih)) = (width, height) {
             // Half a pixel of slack: exporters round.
             if x < -0.5 || y < -0.5 || x + w > f64::from(iw) + 0.5 || y + h > f64::from(ih) + 0.5 {
-                out.problems.push(
+                self.sink.problem(
                     Problem::warning(
                         ProblemCode::OutOfBounds,
                         self.file,
@@ -689,8 +708,7 @@ impl Records<'_> {
     }
 
     fn mask(
-        &self,
-        out: &mut Outcome,
+        &mut self,
         segmentation: Segmentation,
         width: Option<u32>,
         height: Option<u32>,
@@ -709,11 +727,11 @@ impl Records<'_> {
                 let mut rings = Vec::with_capacity(polygons.len());
                 for (i, polygon) in polygons.into_iter().enumerate() {
                     if polygon.len() < 6 || polygon.len() % 2 != 0 {
-                        out.problems.push(warn(ProblemCode::InvalidValue, format!("polygon {i} of {field} has {} values; expected an even count of at least 6 (3 points); the polygon is left out", polygon.len())));
+                        self.sink.problem(warn(ProblemCode::InvalidValue, format!("polygon {i} of {field} has {} values; expected an even count of at least 6 (3 points); the polygon is left out", polygon.len())));
                         continue;
                     }
                     if polygon.iter().any(|v| !v.is_finite() || v.abs() > ABSURD) {
-                        out.problems.push(warn(ProblemCode::InvalidValue, format!("polygon {i} of {field} holds an absurd value; the polygon is left out")));
+                        self.sink.problem(warn(ProblemCode::InvalidValue, format!("polygon {i} of {field} holds an absurd value; the polygon is left out")));
                         continue;
                     }
                     rings.push(polygon.chunks_exact(2).map(|p| [p[0], p[1]]).collect());
@@ -727,7 +745,7 @@ impl Records<'_> {
                 if let (Some(iw), Some(ih)) = (width, height)
                     && (w, h) != (iw, ih)
                 {
-                    out.problems.push(warn(
+                    self.sink.problem(warn(
                         ProblemCode::InvalidValue,
                         format!("{field} is a {w}×{h} mask for a {iw}×{ih} image; kept as it is"),
                     ));
