@@ -309,3 +309,72 @@ fn validate_names_every_misplaced_path_of_a_rosetta_sensor_tree() {
         "{camera_back}"
     );
 }
+
+#[test]
+fn validate_streams_a_modelarts_manifest_and_places_each_problem_by_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = concat!(
+        r#"{"source":"s3://b/a.jpg","usage":"TRAIN","annotation":[{"type":"modelarts/image_classification","name":"cat"}]}"#,
+        "\n",
+        r#"{"source":"s3://b/b.jpg","annotation":[{"type":"image_classification"}]}"#,
+        "\n",
+        r#"{"usage":"train"}"#,
+        "\n",
+        "not json\n",
+        r#"{"source":"s3://b/c.jpg","hard":"true","annotation":[{"type":"modelarts/image_classification","name":"dog","annotated_by":"human"}]}"#,
+        "\n",
+    );
+    common::write_local_tree(
+        dir.path(),
+        &[("set/v1.manifest".to_owned(), manifest.as_bytes().to_vec())],
+    );
+    let (code, report) = validate_dir(dir.path());
+    assert_eq!(code, Some(2));
+    assert_eq!(report["format"], "modelarts_manifest", "{report}");
+    assert_eq!(
+        (
+            report["samples"].as_u64(),
+            report["annotations"].as_u64(),
+            report["labels"].as_u64()
+        ),
+        (Some(3), Some(2), Some(2))
+    );
+    let problems = codes(&report);
+    let places: Vec<(&str, Option<u64>)> = problems.iter().map(|p| (p.0.as_str(), p.2)).collect();
+    assert_eq!(
+        places,
+        [
+            ("missing_field", Some(2)),
+            ("missing_field", Some(3)),
+            ("syntax", Some(4))
+        ],
+        "{report}"
+    );
+    assert!(problems.iter().all(|p| p.1 == "set/v1.manifest"));
+}
+
+#[test]
+fn validate_reads_modelarts_image_classification_folders() {
+    let dir = tempfile::tempdir().unwrap();
+    let tree = [
+        ("Cat/1.png".to_owned(), png(4, 4)),
+        ("Cat/2.png".to_owned(), png(4, 4)),
+        ("Dog/3.png".to_owned(), png(4, 4)),
+        ("Dog/3.txt".to_owned(), b"Dog\nPuppy\n".to_vec()),
+    ];
+    common::write_local_tree(dir.path(), &tree);
+    let (code, report) = validate_dir(dir.path());
+    assert_eq!(
+        (code, report["format"].as_str()),
+        (Some(0), Some("modelarts_dir")),
+        "{report}"
+    );
+    assert_eq!(
+        (
+            report["samples"].as_u64(),
+            report["annotations"].as_u64(),
+            report["labels"].as_u64()
+        ),
+        (Some(3), Some(4), Some(3))
+    );
+}

@@ -9,7 +9,8 @@ use std::collections::HashMap;
 
 use futures::StreamExt;
 use wharf_formats::coco::{self, CocoImage, CocoSink};
-use wharf_formats::{ListingSummary, PLAIN, Verdict, rosetta, voc, xtreme1, yolo};
+use wharf_formats::manifest::{self, ManifestSample, ManifestSink};
+use wharf_formats::{ListingSummary, PLAIN, Verdict, modelarts_dir, rosetta, voc, xtreme1, yolo};
 use wharf_model::{
     Annotation, ErrorCode, FormatVerdict, LabelDef, Problem, ProblemCode, Severity,
     ValidationReport, WharfError, WharfResult,
@@ -17,7 +18,16 @@ use wharf_model::{
 use wharf_storage::{Listed, ObjectEntry, Source};
 
 /// The formats `wharf validate --format` accepts.
-pub const FORMATS: &[&str] = &[coco::FORMAT, VOC, YOLO, ROSETTA, xtreme1::FORMAT, PLAIN];
+pub const FORMATS: &[&str] = &[
+    coco::FORMAT,
+    VOC,
+    YOLO,
+    ROSETTA,
+    xtreme1::FORMAT,
+    manifest::FORMAT,
+    modelarts_dir::FORMAT,
+    PLAIN,
+];
 const VOC: &str = "voc";
 const YOLO: &str = "yolo";
 const ROSETTA: &str = "rosetta";
@@ -66,6 +76,12 @@ pub async fn validate(source: &Source, format: Option<&str>) -> WharfResult<Vali
         Some(YOLO) => read_yolo(source, &listing, &mut report).await,
         Some(ROSETTA) => read_rosetta(source, &listing, &mut report).await,
         Some(xtreme1::FORMAT) => read_xtreme1(source, &mut report).await,
+        Some(modelarts_dir::FORMAT) => read_modelarts_dir(source, &listing, &mut report).await,
+        Some(manifest::FORMAT) => {
+            for file in manifest_files(&listing.summary, &head) {
+                read_manifest(source, &file, &mut report).await;
+            }
+        }
         Some(_) => report.inner.samples = listing.summary.files,
         None => report.problem(Problem::error(
             ProblemCode::LayoutMismatch,
@@ -161,10 +177,12 @@ async fn list(source: &Source, report: &mut Report) -> WharfResult<Listing> {
 
 /// Heads of the files detection may look at, read concurrently.
 async fn read_heads(source: &Source, summary: &ListingSummary) -> HashMap<String, Vec<u8>> {
-    let mut candidates: Vec<String> = ["json", "xml", "txt", "yaml", "yml", "names", "data"]
-        .iter()
-        .flat_map(|ext| summary.paths(ext).iter().take(HEADS_PER_EXTENSION).cloned())
-        .collect();
+    let mut candidates: Vec<String> = [
+        "json", "jsonl", "manifest", "xml", "txt", "csv", "yaml", "yml", "names", "data",
+    ]
+    .iter()
+    .flat_map(|ext| summary.paths(ext).iter().take(HEADS_PER_EXTENSION).cloned())
+    .collect();
     candidates.extend(summary.well_known().iter().cloned());
     candidates.sort();
     candidates.dedup();
@@ -415,6 +433,225 @@ async fn read_xtreme1(source: &Source, report: &mut Report) {
         report.inner.annotation_files += 1;
         for problem in xtreme1::parse_camera_config(&bytes, &path).1 {
             report.problem(problem);
+        }
+    }
+}
+
+/// ModelArts directory layouts. The layout is chosen by what the source holds: images
+/// (classification by folder or `.txt` sidecar), else `.wav` files (sound classification by
+/// folder), else CSV files (tables), else text files (text classification).
+async fn read_modelarts_dir(source: &Source, listing: &Listing, report: &mut Report) {
+    let Some(paths) = all_paths(source, report).await else {
+        return;
+    };
+    let (labelled, labels, problems) = if !listing.images_by_stem.is_empty() {
+        let sidecars: Vec<String> = listing
+            .txt
+            .iter()
+            .filter(|p| listing.image_for(p).is_some())
+            .cloned()
+            .collect();
+        report.inner.annotation_files += sidecars.len() as u64;
+        let texts: HashMap<String, Vec<u8>> = read_small_files(source, sidecars, report)
+            .await
+            .into_iter()
+            .collect();
+        modelarts_dir::image_classification(paths.iter().map(String::as_str), &|p| {
+            texts.get(p).cloned()
+        })
+    } else if listing.summary.count("wav") > 0 {
+        modelarts_dir::sound_classification(paths.iter().map(String::as_str))
+    } else if listing.summary.count("csv") > 0 {
+        for table in paths
+            .iter()
+            .filter(|p| wharf_formats::extension_of(p) == "csv")
+        {
+            read_table(source, table, report).await;
+        }
+        return;
+    } else {
+        read_text_classification(source, &paths, report).await;
+        return;
+    };
+    report.inner.samples = labelled.len() as u64;
+    report.inner.annotations = labelled.iter().map(|l| l.annotations.len() as u64).sum();
+    report.inner.labels = labels.len() as u64;
+    for problem in problems {
+        report.problem(problem);
+    }
+}
+
+/// One CSV table, streamed through the checker: rows are counted and checked, never kept.
+async fn read_table(source: &Source, file: &str, report: &mut Report) {
+    report.inner.annotation_files += 1;
+    let runtime = tokio::runtime::Handle::current();
+    let reader_source = source.clone();
+    let path = file.to_owned();
+    let checked =
+        tokio::task::spawn_blocking(move || -> WharfResult<modelarts_dir::TableReport> {
+            use std::io::Read;
+            let mut reader = runtime.block_on(reader_source.blocking_reader(&path))?;
+            let mut checker = modelarts_dir::TableChecker::new(&path, true, None);
+            let mut buf = vec![0; 256 * 1024];
+            loop {
+                let n = reader
+                    .read(&mut buf)
+                    .map_err(|e| WharfError::new(ErrorCode::StorageError, e.to_string()))?;
+                if n == 0 {
+                    return Ok(checker.finish());
+                }
+                checker.feed(&buf[..n]);
+            }
+        })
+        .await;
+    match checked {
+        Ok(Ok(table)) => {
+            report.inner.samples += table.rows - table.ignored_rows;
+            for problem in table.problems {
+                report.problem(problem);
+            }
+        }
+        Ok(Err(e)) => report.problem(Problem::error(ProblemCode::Unreadable, file, e.message)),
+        Err(e) => report.problem(Problem::error(
+            ProblemCode::Unreadable,
+            file,
+            format!("reading stopped unexpectedly: {e}"),
+        )),
+    }
+}
+
+/// Text classification: `X.txt` with `X_result.txt` (label_type 0) when there are result
+/// files, else one sample and its labels a line (label_type 1, tab then commas).
+async fn read_text_classification(source: &Source, paths: &[String], report: &mut Report) {
+    let (pairs, problems) = modelarts_dir::text_result_pairs(paths.iter().map(String::as_str));
+    for problem in problems {
+        report.problem(problem);
+    }
+    let mut samples = Vec::new();
+    if pairs.is_empty() {
+        let texts: Vec<String> = paths
+            .iter()
+            .filter(|p| wharf_formats::extension_of(p) == "txt")
+            .cloned()
+            .collect();
+        for (path, bytes) in read_small_files(source, texts, report).await {
+            report.inner.annotation_files += 1;
+            let (read, problems) = modelarts_dir::text_lines(
+                &bytes,
+                &path,
+                &modelarts_dir::TextLabelFormat::default(),
+            );
+            samples.extend(read);
+            for problem in problems {
+                report.problem(problem);
+            }
+        }
+    } else {
+        for (text, result) in pairs {
+            let mut files = read_small_files(source, [text.clone(), result.clone()], report).await;
+            let (Some((_, result_bytes)), Some((_, text_bytes))) = (files.pop(), files.pop())
+            else {
+                continue;
+            };
+            report.inner.annotation_files += 2;
+            let (read, problems) =
+                modelarts_dir::text_with_results(&text_bytes, &text, &result_bytes, &result);
+            samples.extend(read);
+            for problem in problems {
+                report.problem(problem);
+            }
+        }
+    }
+    let labels: std::collections::BTreeSet<&String> =
+        samples.iter().flat_map(|s| &s.labels).collect();
+    report.inner.labels = labels.len() as u64;
+    report.inner.annotations = samples.iter().map(|s| s.labels.len() as u64).sum();
+    report.inner.samples = samples.len() as u64;
+}
+
+/// The manifests of a source: `.manifest` files, and JSON-lines files whose first line is a
+/// sample.
+fn manifest_files(summary: &ListingSummary, head: &dyn Fn(&str) -> Option<Vec<u8>>) -> Vec<String> {
+    let looks_like_samples = |path: &&String| {
+        head(path).is_some_and(|bytes| {
+            let text = String::from_utf8_lossy(&bytes);
+            let first = text
+                .trim_start_matches('\u{feff}')
+                .lines()
+                .find(|l| !l.trim().is_empty())
+                .unwrap_or("");
+            serde_json::from_str::<serde_json::Value>(first)
+                .is_ok_and(|v| v.get("source").is_some())
+        })
+    };
+    let mut files: Vec<String> = summary.paths("manifest").to_vec();
+    files.extend(
+        ["jsonl", "json"]
+            .iter()
+            .flat_map(|e| summary.paths(e))
+            .filter(looks_like_samples)
+            .cloned(),
+    );
+    files
+}
+
+/// A ModelArts manifest, streamed line by line.
+async fn read_manifest(source: &Source, file: &str, report: &mut Report) {
+    report.inner.annotation_files += 1;
+    let runtime = tokio::runtime::Handle::current();
+    let reader_source = source.clone();
+    let path = file.to_owned();
+    let parsed = tokio::task::spawn_blocking(move || {
+        let mut sink = ManifestCheck::default();
+        match runtime.block_on(reader_source.blocking_reader(&path)) {
+            Ok(reader) => {
+                manifest::read(std::io::BufReader::new(reader), &path, &mut sink);
+            }
+            Err(e) => sink
+                .problems
+                .push(Problem::error(ProblemCode::Unreadable, &path, e.message)),
+        }
+        sink
+    })
+    .await;
+    match parsed {
+        Ok(sink) => {
+            report.inner.samples += sink.samples;
+            report.inner.annotations += sink.annotations;
+            report.inner.labels += sink.labels.len() as u64;
+            for problem in sink.problems {
+                report.problem(problem);
+            }
+        }
+        Err(e) => report.problem(Problem::error(
+            ProblemCode::Unreadable,
+            file,
+            format!("reading stopped unexpectedly: {e}"),
+        )),
+    }
+}
+
+/// Counts what a manifest holds.
+#[derive(Default)]
+struct ManifestCheck {
+    samples: u64,
+    annotations: u64,
+    labels: std::collections::BTreeSet<String>,
+    problems: Vec<Problem>,
+}
+
+impl ManifestSink for ManifestCheck {
+    fn sample(&mut self, sample: ManifestSample) {
+        self.samples += 1;
+        self.annotations += (sample.annotations.len() + sample.annotation_files.len()) as u64;
+        self.labels
+            .extend(sample.annotations.into_iter().map(|a| a.label));
+    }
+
+    fn problem(&mut self, problem: Problem) {
+        // The report keeps the first problems; the rest only need counting.
+        if self.problems.len() < 10 * MAX_REPORTED {
+            self.problems.push(problem);
         }
     }
 }

@@ -149,6 +149,14 @@ pub fn detect(summary: &ListingSummary, head: &dyn Fn(&str) -> Option<Vec<u8>>) 
             verdict: crate::xtreme1::detect(summary, head),
         },
         Detection {
+            format: crate::manifest::FORMAT,
+            verdict: crate::manifest::detect(summary, head),
+        },
+        Detection {
+            format: crate::modelarts_dir::FORMAT,
+            verdict: crate::modelarts_dir::detect(summary, head),
+        },
+        Detection {
             format: PLAIN,
             verdict: plain(summary),
         },

@@ -25,6 +25,8 @@
 pub mod coco;
 mod detect;
 mod json_stream;
+pub mod manifest;
+pub mod modelarts_dir;
 pub mod pointcloud;
 pub mod rosetta;
 pub mod voc;
