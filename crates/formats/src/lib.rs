@@ -29,6 +29,7 @@ pub mod manifest;
 pub mod modelarts_dir;
 pub mod pointcloud;
 pub mod rosetta;
+mod text;
 pub mod voc;
 pub mod xtreme1;
 pub mod yolo;

@@ -741,7 +741,7 @@ mod tests {
         );
     }
 
-    const MAX_FILE_BYTES_FOR_TEST: usize = super::super::text::MAX_FILE_BYTES;
+    const MAX_FILE_BYTES_FOR_TEST: usize = crate::text::MAX_TEXT_BYTES;
 
     #[test]
     fn a_line_over_a_mebibyte_is_skipped() {
