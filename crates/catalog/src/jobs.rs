@@ -454,20 +454,20 @@ impl Catalog {
         }
         const SAMPLE_COLUMNS: usize = 7;
         let ids: Vec<String> = batch.new_samples.iter().map(|_| new_id()).collect();
-        for (chunk_index, samples) in batch.new_samples.chunks(ROWS_PER_STATEMENT / 2).enumerate() {
+        let per_statement = ROWS_PER_STATEMENT / 2;
+        for (samples, ids) in batch
+            .new_samples
+            .chunks(per_statement)
+            .zip(ids.chunks(per_statement))
+        {
             let mut sql = DynamicSql::new(
                 "INSERT INTO samples (id, dataset_id, sample_key, fingerprint, added_in, last_seen_job, created_at) VALUES ",
             );
-            for i in 0..samples.len() {
-                if i > 0 {
-                    sql.push(", ");
-                }
-                sql.tuple(SAMPLE_COLUMNS);
-            }
+            sql.rows(samples.len(), SAMPLE_COLUMNS);
             let mut q = sql.query();
-            for (i, s) in samples.iter().enumerate() {
+            for (s, id) in samples.iter().zip(ids) {
                 q = q
-                    .bind(&ids[chunk_index * (ROWS_PER_STATEMENT / 2) + i])
+                    .bind(id)
                     .bind(&job.dataset_id)
                     .bind(&s.key)
                     .bind(&s.fingerprint)
@@ -484,16 +484,11 @@ impl Catalog {
             .zip(&ids)
             .flat_map(|(s, id)| s.files.iter().map(move |f| (id, f)))
             .collect();
-        for chunk in files.chunks(ROWS_PER_STATEMENT / 2) {
+        for chunk in files.chunks(per_statement) {
             let mut sql = DynamicSql::new(
                 "INSERT INTO files (sample_id, path, size, fingerprint, modified_at, media_type, width, height) VALUES ",
             );
-            for i in 0..chunk.len() {
-                if i > 0 {
-                    sql.push(", ");
-                }
-                sql.tuple(FILE_COLUMNS);
-            }
+            sql.rows(chunk.len(), FILE_COLUMNS);
             let mut q = sql.query();
             for (sample_id, f) in chunk {
                 q = q

@@ -53,6 +53,18 @@ impl DynamicSql {
         self
     }
 
+    /// Appends `count` tuples of `columns` placeholders, comma-separated: the rows of a
+    /// multi-row `INSERT ... VALUES`.
+    pub(crate) fn rows(&mut self, count: usize, columns: usize) -> &mut Self {
+        for i in 0..count {
+            if i > 0 {
+                self.push(", ");
+            }
+            self.tuple(columns);
+        }
+        self
+    }
+
     pub(crate) fn query<'q>(self) -> sqlx::query::Query<'q, sqlx::Any, AnyArguments> {
         sqlx::query(AssertSqlSafe(self.text))
     }
