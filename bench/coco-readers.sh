@@ -3,8 +3,10 @@
 # polygons, about 560 MB) with Wharf and with the usual Python tools, in one run on one file:
 # wall time and peak memory (max RSS) of each.
 #
-# Wharf's row is `wharf validate --format coco`: the whole streaming parse with every check,
-# two passes over the file, no catalog writes. Python's rows load the file whole.
+# Wharf's rows: `wharf import` into the embedded SQLite catalog, end to end (list, parse, check,
+# stage every annotation, write samples, files and labels), and `wharf validate --format coco`
+# (the same read, no writes). Python's rows load the file whole; Datumaro's also iterates every
+# item.
 # Usage: bash bench/coco-readers.sh [IMAGES ANNOTATIONS]   (default 200000 2000000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,6 +28,10 @@ if ! "$venv/bin/python" -c 'import pycocotools' 2>/dev/null; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install --quiet --disable-pip-version-check pycocotools || fail "cannot install pycocotools"
 fi
+if ! "$venv/bin/python" -c 'import datumaro' 2>/dev/null; then
+  echo "installing datumaro into $venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check datumaro || echo "datumaro could not be installed; its row is left out" >&2
+fi
 echo "building wharf (release)"
 cargo build --release -p wharf-cli || fail "release build failed"
 if [ ! -f "$file" ]; then
@@ -45,18 +51,32 @@ measure() {
   rm -f "$log"
 }
 
+echo "timing wharf import (embedded catalog)"
+data_dir=$(mktemp -d)
+read -r import_s import_mb < <(measure target/release/wharf --data-dir "$data_dir" import "$dir" --dataset bench --format coco --json)
+rm -rf "$data_dir"
 echo "timing wharf validate"
 read -r wharf_s wharf_mb < <(measure target/release/wharf validate "$dir" --format coco --json)
 echo "timing json.load"
 read -r json_s json_mb < <(measure "$venv/bin/python" -c 'import json, sys; json.load(open(sys.argv[1]))' "$file")
 echo "timing pycocotools COCO()"
 read -r coco_s coco_mb < <(measure "$venv/bin/python" -c 'import sys; from pycocotools.coco import COCO; COCO(sys.argv[1])' "$file")
+datumaro_s="-"; datumaro_mb="-"
+if "$venv/bin/python" -c 'import datumaro' 2>/dev/null; then
+  echo "timing datumaro import_from + iterating every item"
+  read -r datumaro_s datumaro_mb < <(measure "$venv/bin/python" -c '
+import sys, datumaro as dm
+ds = dm.Dataset.import_from(sys.argv[1], "coco_instances")
+print(sum(1 for _ in ds))' "$file")
+fi
 
 echo
 echo "file: $file ($size_mb MB, $images images, $annotations annotations)"
 printf '| %-44s | %7s | %11s |\n' "reader" "seconds" "peak RSS MB"
+printf '| %-44s | %7s | %11s |\n' "wharf import, embedded (end to end)" "$import_s" "$import_mb"
 printf '| %-44s | %7s | %11s |\n' "wharf validate --format coco (parse + checks)" "$wharf_s" "$wharf_mb"
 printf '| %-44s | %7s | %11s |\n' "python json.load" "$json_s" "$json_mb"
 printf '| %-44s | %7s | %11s |\n' "pycocotools COCO(path)" "$coco_s" "$coco_mb"
-awk -v w="$wharf_s" -v c="$coco_s" -v wm="$wharf_mb" -v cm="$coco_mb" \
-  'BEGIN { printf "wharf vs pycocotools: %.1fx faster, %.0f%% of its memory\n", c / w, 100 * wm / cm }'
+printf '| %-44s | %7s | %11s |\n' "datumaro import_from + iterate" "$datumaro_s" "$datumaro_mb"
+awk -v w="$import_s" -v c="$coco_s" -v wm="$import_mb" -v cm="$coco_mb" \
+  'BEGIN { printf "wharf import vs pycocotools load: %.1fx faster, %.0f%% of its memory\n", c / w, 100 * wm / cm }'

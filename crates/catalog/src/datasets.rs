@@ -227,6 +227,15 @@ impl Catalog {
                 ),
             ));
         }
+        // Annotations hang off sample ids without a foreign key (they may be staged ahead of
+        // their sample), so they go first.
+        sqlx::query(
+            "DELETE FROM annotations WHERE sample_id IN (SELECT id FROM samples WHERE dataset_id = $1)",
+        )
+        .bind(&dataset.id)
+        .execute(&self.pool)
+        .await
+        .map_err(db_err)?;
         sqlx::query("DELETE FROM datasets WHERE id = $1")
             .bind(&dataset.id)
             .execute(&self.pool)

@@ -28,9 +28,10 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 use wharf_model::{
     ErrorCode, ImportOptions, Job, JobCounters, JobError, JobKind, JobResult, JobState, Page,
-    WharfError, WharfResult,
+    Severity, WharfError, WharfResult,
 };
 
+use crate::annotations::{AnnotationChunk, LabelCount, add_label_counts, insert_chunks};
 use crate::samples::{NewSample, ROWS_PER_STATEMENT};
 use crate::sql::DynamicSql;
 use crate::{Backend, Catalog, db_err, format_ms, new_id, now_ms};
@@ -69,6 +70,8 @@ pub struct ClaimedJob {
     /// Attempts including this one.
     pub attempts: i64,
     pub lease_owner: String,
+    /// The last checkpoint the engine wrote, if any.
+    pub checkpoint: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,7 +85,10 @@ pub struct Heartbeat {
 pub struct NewJobError {
     pub path: String,
     pub line: Option<i64>,
-    pub code: ErrorCode,
+    pub field: Option<String>,
+    /// An [`ErrorCode`] or a [`ProblemCode`](wharf_model::ProblemCode), as text.
+    pub code: String,
+    pub severity: Severity,
     pub message: String,
 }
 
@@ -95,16 +101,23 @@ pub struct BatchWrite {
     /// Live sample ids the source still holds unchanged.
     pub unchanged: Vec<String>,
     pub errors: Vec<NewJobError>,
+    /// Added to the label set of the job's version.
+    pub label_counts: Vec<LabelCount>,
     /// Added to the job's counters, except `discovered`.
     pub delta: JobCounters,
     /// The job's `discovered` counter after this batch.
     pub discovered: i64,
+    /// Where a resumed attempt picks up, as the engine writes it; kept when `None`.
+    pub checkpoint: Option<String>,
 }
 
 #[derive(Debug, Clone)]
 pub enum JobOutcome {
-    /// Every object was handled; the version is committed if anything changed.
-    Completed,
+    /// Every object was handled; the version is committed if anything changed. `format` is
+    /// the layout the source was read as.
+    Completed {
+        format: Option<String>,
+    },
     Failed(WharfError),
     Cancelled,
 }
@@ -129,7 +142,7 @@ macro_rules! claim_sql {
             $lock,
             ") AND (state = 'queued' OR (state = 'running' AND lease_expires_at < $3)) ",
             "RETURNING id, workspace_id, dataset_id, source_uri, connection_id, credentials_sealed, options, ",
-            "discovered, processed, imported, unchanged, skipped, failed, removed, bytes, version_number, attempts, lease_owner"
+            "discovered, processed, imported, unchanged, skipped, failed, removed, bytes, version_number, attempts, lease_owner, checkpoint"
         )
     };
 }
@@ -247,7 +260,7 @@ impl Catalog {
         let job = self.get_job(workspace_id, job_id).await?;
         let limit = limit.clamp(1, 1000);
         let rows = sqlx::query(
-            "SELECT id, path, line, code, message, created_at FROM job_errors WHERE job_id = $1 AND id > $2 ORDER BY id LIMIT $3",
+            "SELECT id, path, line, field, code, severity, message, created_at FROM job_errors WHERE job_id = $1 AND id > $2 ORDER BY id LIMIT $3",
         )
         .bind(&job.id)
         .bind(after.unwrap_or(0))
@@ -261,7 +274,12 @@ impl Catalog {
                 id: r.try_get("id").map_err(db_err)?,
                 path: r.try_get("path").map_err(db_err)?,
                 line: r.try_get("line").map_err(db_err)?,
-                code: ErrorCode::parse(&r.try_get::<String, _>("code").map_err(db_err)?),
+                field: r.try_get("field").map_err(db_err)?,
+                code: r.try_get("code").map_err(db_err)?,
+                severity: match r.try_get::<String, _>("severity").map_err(db_err)?.as_str() {
+                    "warning" => Severity::Warning,
+                    _ => Severity::Error,
+                },
                 message: r.try_get("message").map_err(db_err)?,
                 created_at: format_ms(r.try_get("created_at").map_err(db_err)?),
             });
@@ -413,7 +431,7 @@ impl Catalog {
         let owned = sqlx::query(
             "UPDATE jobs SET discovered = $1, processed = processed + $2, imported = imported + $3, \
              unchanged = unchanged + $4, skipped = skipped + $5, failed = failed + $6, bytes = bytes + $7, \
-             updated_at = $8 WHERE id = $9 AND lease_owner = $10 AND state = 'running'",
+             updated_at = $8, checkpoint = COALESCE($11, checkpoint) WHERE id = $9 AND lease_owner = $10 AND state = 'running'",
         )
         .bind(batch.discovered)
         .bind(d.processed)
@@ -425,6 +443,7 @@ impl Catalog {
         .bind(now)
         .bind(&job.id)
         .bind(&job.lease_owner)
+        .bind(&batch.checkpoint)
         .execute(&mut *tx)
         .await
         .map_err(db_err)?
@@ -452,8 +471,12 @@ impl Catalog {
             }
             q.execute(&mut *tx).await.map_err(db_err)?;
         }
-        const SAMPLE_COLUMNS: usize = 7;
-        let ids: Vec<String> = batch.new_samples.iter().map(|_| new_id()).collect();
+        const SAMPLE_COLUMNS: usize = 12;
+        let ids: Vec<String> = batch
+            .new_samples
+            .iter()
+            .map(|s| s.id.clone().unwrap_or_else(new_id))
+            .collect();
         let per_statement = ROWS_PER_STATEMENT / 2;
         for (samples, ids) in batch
             .new_samples
@@ -461,7 +484,8 @@ impl Catalog {
             .zip(ids.chunks(per_statement))
         {
             let mut sql = DynamicSql::new(
-                "INSERT INTO samples (id, dataset_id, sample_key, fingerprint, added_in, last_seen_job, created_at) VALUES ",
+                "INSERT INTO samples (id, dataset_id, sample_key, fingerprint, added_in, last_seen_job, created_at, \
+                 source_format, annotation_count, usage, hard, scene) VALUES ",
             );
             sql.rows(samples.len(), SAMPLE_COLUMNS);
             let mut q = sql.query();
@@ -473,11 +497,30 @@ impl Catalog {
                     .bind(&s.fingerprint)
                     .bind(version)
                     .bind(&job.id)
-                    .bind(now);
+                    .bind(now)
+                    .bind(&s.source_format)
+                    .bind(s.annotation_count)
+                    .bind(&s.usage)
+                    .bind(i64::from(s.hard))
+                    .bind(&s.scene);
             }
             q.execute(&mut *tx).await.map_err(db_err)?;
         }
-        const FILE_COLUMNS: usize = 8;
+        let inline: Vec<AnnotationChunk> = batch
+            .new_samples
+            .iter()
+            .zip(&ids)
+            .filter_map(|(s, id)| {
+                s.annotations_json.as_ref().map(|body| AnnotationChunk {
+                    sample_id: id.clone(),
+                    seq: 0,
+                    body: body.clone(),
+                })
+            })
+            .collect();
+        insert_chunks(&mut tx, &job.id, inline.iter()).await?;
+        add_label_counts(&mut tx, &job.dataset_id, version, &batch.label_counts).await?;
+        const FILE_COLUMNS: usize = 9;
         let files: Vec<(&String, &crate::NewFile)> = batch
             .new_samples
             .iter()
@@ -486,7 +529,7 @@ impl Catalog {
             .collect();
         for chunk in files.chunks(per_statement) {
             let mut sql = DynamicSql::new(
-                "INSERT INTO files (sample_id, path, size, fingerprint, modified_at, media_type, width, height) VALUES ",
+                "INSERT INTO files (sample_id, path, size, fingerprint, modified_at, media_type, width, height, points) VALUES ",
             );
             sql.rows(chunk.len(), FILE_COLUMNS);
             let mut q = sql.query();
@@ -499,18 +542,25 @@ impl Catalog {
                     .bind(f.modified_ms)
                     .bind(&f.media_type)
                     .bind(f.width)
-                    .bind(f.height);
+                    .bind(f.height)
+                    .bind(f.points);
             }
             q.execute(&mut *tx).await.map_err(db_err)?;
         }
         for e in &batch.errors {
             sqlx::query(
-                "INSERT INTO job_errors (job_id, path, line, code, message, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+                "INSERT INTO job_errors (job_id, path, line, field, code, severity, message, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             )
             .bind(&job.id)
             .bind(&e.path)
             .bind(e.line)
-            .bind(e.code.as_str())
+            .bind(&e.field)
+            .bind(&e.code)
+            .bind(match e.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            })
             .bind(&e.message)
             .bind(now)
             .execute(&mut *tx)
@@ -542,7 +592,7 @@ impl Catalog {
         let imported: i64 = row.try_get("imported").map_err(db_err)?;
         let failed: i64 = row.try_get("failed").map_err(db_err)?;
         let (state, error, result, removed) = match (outcome, job.version_number) {
-            (JobOutcome::Completed, Some(version)) => {
+            (JobOutcome::Completed { format }, Some(version)) => {
                 let removed = sqlx::query(
                     "UPDATE samples SET removed_in = $1 WHERE dataset_id = $2 AND removed_in IS NULL AND added_in < $1 \
                      AND (last_seen_job IS NULL OR last_seen_job <> $3)",
@@ -560,6 +610,7 @@ impl Catalog {
                         dataset_id: job.dataset_id.clone(),
                         version: Some(version),
                         version_created: true,
+                        format,
                     }
                 } else {
                     drop_version(&mut tx, job, version).await?;
@@ -573,6 +624,7 @@ impl Catalog {
                         dataset_id: job.dataset_id.clone(),
                         version: (latest > 0).then_some(latest),
                         version_created: false,
+                        format,
                     }
                 };
                 let state = if failed > 0 {
@@ -582,7 +634,7 @@ impl Catalog {
                 };
                 (state, None, Some(result), removed)
             }
-            (JobOutcome::Completed, None) => {
+            (JobOutcome::Completed { .. }, None) => {
                 return Err(WharfError::internal("job completed without a version"));
             }
             (outcome, version) => {
@@ -595,6 +647,15 @@ impl Catalog {
                 }
             }
         };
+        // Chunks staged for samples the job did not keep.
+        sqlx::query(
+            "DELETE FROM annotations WHERE job_id = $1 \
+             AND NOT EXISTS (SELECT 1 FROM samples s WHERE s.id = annotations.sample_id)",
+        )
+        .bind(&job.id)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
         let result = result
             .map(|r| serde_json::to_string(&r))
             .transpose()
@@ -670,8 +731,10 @@ async fn drop_version(
     version: i64,
 ) -> WharfResult<()> {
     // Each statement takes the dataset ($1) and the pending version ($2).
-    const UNDO: [&str; 4] = [
+    const UNDO: [&str; 6] = [
         "DELETE FROM files WHERE sample_id IN (SELECT id FROM samples WHERE dataset_id = $1 AND added_in = $2)",
+        "DELETE FROM annotations WHERE sample_id IN (SELECT id FROM samples WHERE dataset_id = $1 AND added_in = $2)",
+        "DELETE FROM labels WHERE dataset_id = $1 AND version = $2",
         "DELETE FROM samples WHERE dataset_id = $1 AND added_in = $2",
         "UPDATE samples SET removed_in = NULL WHERE dataset_id = $1 AND removed_in = $2",
         "DELETE FROM versions WHERE dataset_id = $1 AND number = $2 AND state = 'pending'",
@@ -687,7 +750,7 @@ async fn drop_version(
     Ok(())
 }
 
-fn lost_lease(job_id: &str) -> WharfError {
+pub(crate) fn lost_lease(job_id: &str) -> WharfError {
     WharfError::new(
         ErrorCode::Conflict,
         format!(
@@ -726,6 +789,7 @@ fn claimed_from_row(r: &AnyRow) -> WharfResult<ClaimedJob> {
         version_number: r.try_get("version_number").map_err(db_err)?,
         attempts: r.try_get("attempts").map_err(db_err)?,
         lease_owner: r.try_get("lease_owner").map_err(db_err)?,
+        checkpoint: r.try_get("checkpoint").map_err(db_err)?,
     })
 }
 

@@ -9,6 +9,7 @@
 //! Secrets (connection keys, a job's own credentials) are sealed with AES-256-GCM under the
 //! server's key before they reach the database; see [`SecretCipher`].
 
+mod annotations;
 mod connections;
 mod datasets;
 mod jobs;
@@ -24,6 +25,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 use wharf_model::{WharfError, WharfResult};
 
+pub use annotations::{AnnotationChunk, LabelCount, staged_sample_id};
 pub use connections::{ConnectionSecret, NewConnection};
 pub use datasets::{DatasetFilter, MetadataUpdate, NewDataset};
 pub use jobs::{BatchWrite, ClaimedJob, Heartbeat, JobFilter, JobOutcome, NewJob, NewJobError};

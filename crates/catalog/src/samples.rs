@@ -3,17 +3,28 @@
 use std::collections::HashMap;
 
 use sqlx::Row;
-use wharf_model::{DatasetFile, Page, Sample, WharfResult};
+use sqlx::any::AnyRow;
+use wharf_model::{DatasetFile, ErrorCode, Page, Sample, WharfError, WharfResult};
 
 use crate::sql::DynamicSql;
 use crate::{Catalog, db_err, format_ms};
 
 /// A sample as the engine writes it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct NewSample {
+    /// The revision id its annotations were staged under (see
+    /// [`staged_sample_id`](crate::staged_sample_id)); a fresh id when `None`.
+    pub id: Option<String>,
     pub key: String,
     pub fingerprint: String,
     pub files: Vec<NewFile>,
+    pub source_format: Option<String>,
+    pub annotation_count: i64,
+    /// The sample's annotations as one JSON array, when they were not staged.
+    pub annotations_json: Option<String>,
+    pub usage: Option<String>,
+    pub hard: bool,
+    pub scene: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -25,6 +36,7 @@ pub struct NewFile {
     pub media_type: String,
     pub width: Option<i64>,
     pub height: Option<i64>,
+    pub points: Option<i64>,
 }
 
 /// The live revision of a sample, as an import compares against it.
@@ -53,6 +65,25 @@ pub struct SampleQuery {
 /// ranges rather than `LIKE`, whose case rules differ between the two.
 fn prefix_end(prefix: &str) -> String {
     format!("{prefix}{}", char::MAX)
+}
+
+const SAMPLE_SELECT: &str = "SELECT s.id, s.sample_key, s.usage, s.hard, s.scene, s.batch, s.added_in, \
+     s.source_format, s.annotation_count FROM samples s WHERE s.dataset_id = ";
+
+fn sample_from_row(row: &AnyRow) -> WharfResult<Sample> {
+    Ok(Sample {
+        id: row.try_get("id").map_err(db_err)?,
+        key: row.try_get("sample_key").map_err(db_err)?,
+        usage: row.try_get("usage").map_err(db_err)?,
+        hard: row.try_get::<i64, _>("hard").map_err(db_err)? != 0,
+        scene: row.try_get("scene").map_err(db_err)?,
+        batch: row.try_get("batch").map_err(db_err)?,
+        added_in: row.try_get("added_in").map_err(db_err)?,
+        source_format: row.try_get("source_format").map_err(db_err)?,
+        annotation_count: row.try_get("annotation_count").map_err(db_err)?,
+        files: Vec::new(),
+        annotations: Vec::new(),
+    })
 }
 
 /// Rows per statement when a batch touches many samples (well under both databases' limits on
@@ -106,9 +137,7 @@ impl Catalog {
             None => dataset.latest_version,
         };
         let limit = query.limit.clamp(1, 1000);
-        let mut sql = DynamicSql::new(
-            "SELECT s.id, s.sample_key, s.usage, s.hard, s.scene, s.batch, s.added_in FROM samples s WHERE s.dataset_id = ",
-        );
+        let mut sql = DynamicSql::new(SAMPLE_SELECT);
         sql.param()
             .push(" AND s.added_in <= ")
             .param()
@@ -158,19 +187,11 @@ impl Catalog {
             .fetch_all(&self.pool)
             .await
             .map_err(db_err)?;
-        let mut samples = Vec::with_capacity(rows.len());
-        for row in rows.iter().take(limit as usize) {
-            samples.push(Sample {
-                id: row.try_get("id").map_err(db_err)?,
-                key: row.try_get("sample_key").map_err(db_err)?,
-                usage: row.try_get("usage").map_err(db_err)?,
-                hard: row.try_get::<i64, _>("hard").map_err(db_err)? != 0,
-                scene: row.try_get("scene").map_err(db_err)?,
-                batch: row.try_get("batch").map_err(db_err)?,
-                added_in: row.try_get("added_in").map_err(db_err)?,
-                files: Vec::new(),
-            });
-        }
+        let mut samples = rows
+            .iter()
+            .take(limit as usize)
+            .map(sample_from_row)
+            .collect::<WharfResult<Vec<_>>>()?;
         let next = (rows.len() as i64 > limit)
             .then(|| samples.last().map(|s| s.key.clone()))
             .flatten();
@@ -181,12 +202,52 @@ impl Catalog {
         })
     }
 
+    /// One sample of a committed version (the latest when `version` is `None`), by key or id,
+    /// with its files and annotations.
+    pub async fn get_sample(
+        &self,
+        workspace_id: &str,
+        dataset: &str,
+        key_or_id: &str,
+        version: Option<i64>,
+    ) -> WharfResult<Sample> {
+        let dataset = self.get_dataset(workspace_id, dataset).await?;
+        let version = match version {
+            Some(v) => self.get_version(workspace_id, &dataset.id, v).await?.number,
+            None => dataset.latest_version,
+        };
+        let mut sql = DynamicSql::new(SAMPLE_SELECT);
+        sql.push("$1 AND s.added_in <= $2 AND (s.removed_in IS NULL OR s.removed_in > $2) AND (s.sample_key = $3 OR s.id = $3)");
+        let row = sql
+            .query()
+            .bind(&dataset.id)
+            .bind(version)
+            .bind(key_or_id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_err)?
+            .ok_or_else(|| {
+                WharfError::new(
+                    ErrorCode::NotFound,
+                    format!(
+                        "dataset '{}' has no sample '{key_or_id}' in version {version}",
+                        dataset.name
+                    ),
+                )
+            })?;
+        let mut samples = [sample_from_row(&row)?];
+        self.attach_files(&mut samples).await?;
+        let [mut sample] = samples;
+        sample.annotations = self.sample_annotations(&sample.id).await?;
+        Ok(sample)
+    }
+
     async fn attach_files(&self, samples: &mut [Sample]) -> WharfResult<()> {
         if samples.is_empty() {
             return Ok(());
         }
         let mut sql = DynamicSql::new(
-            "SELECT sample_id, path, size, fingerprint, modified_at, media_type, width, height FROM files WHERE sample_id IN ",
+            "SELECT sample_id, path, size, fingerprint, modified_at, media_type, width, height, points FROM files WHERE sample_id IN ",
         );
         sql.tuple(samples.len()).push(" ORDER BY path");
         let mut q = sql.query();
@@ -207,6 +268,7 @@ impl Catalog {
                 media_type: row.try_get("media_type").map_err(db_err)?,
                 width: row.try_get("width").map_err(db_err)?,
                 height: row.try_get("height").map_err(db_err)?,
+                points: row.try_get("points").map_err(db_err)?,
             });
         }
         for s in samples.iter_mut() {

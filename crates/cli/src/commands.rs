@@ -15,7 +15,7 @@ use crate::output;
 use crate::target::Target;
 use crate::{
     Cli, ClientCommand, Command, DatasetsCommand, EngineArgs, ImportArgs, JobsCommand, KeysCommand,
-    SamplesCommand, SourceArgs, ValidateArgs,
+    LabelsCommand, SamplesCommand, SourceArgs, ValidateArgs,
 };
 
 pub async fn run(cli: Cli) -> Result<ExitCode> {
@@ -157,13 +157,7 @@ async fn run_client_command(command: ClientCommand, target: &Target) -> Result<E
             next,
             json,
         }) => {
-            let version = version
-                .map(|v| {
-                    v.trim_start_matches('v')
-                        .parse::<i64>()
-                        .with_context(|| format!("--version '{v}' is not a number"))
-                })
-                .transpose()?;
+            let version = parse_version(version)?;
             let query = SampleQuery {
                 version,
                 prefix,
@@ -174,7 +168,36 @@ async fn run_client_command(command: ClientCommand, target: &Target) -> Result<E
             output::samples(&target.samples(&dataset, query).await?, json)?;
             Ok(ExitCode::SUCCESS)
         }
+        ClientCommand::Samples(SamplesCommand::Show {
+            dataset,
+            sample,
+            version,
+            json,
+        }) => {
+            let version = parse_version(version)?;
+            output::sample(&target.sample(&dataset, &sample, version).await?, json)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        ClientCommand::Labels(LabelsCommand::Ls {
+            dataset,
+            version,
+            json,
+        }) => {
+            let version = parse_version(version)?;
+            output::labels(&target.labels(&dataset, version).await?, json)?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
+}
+
+fn parse_version(version: Option<String>) -> Result<Option<i64>> {
+    version
+        .map(|v| {
+            v.trim_start_matches('v')
+                .parse::<i64>()
+                .with_context(|| format!("--version '{v}' is not a number"))
+        })
+        .transpose()
 }
 
 async fn import(args: ImportArgs, target: &Target) -> Result<ExitCode> {
@@ -187,7 +210,13 @@ async fn import(args: ImportArgs, target: &Target) -> Result<ExitCode> {
         credentials,
         connection: args.connection,
         options: ImportOptions {
+            format: args.format,
             probe_images: !args.no_probe,
+            import_samples: !args.existing_only,
+            import_annotations: !args.no_annotations,
+            included_labels: args.include_labels,
+            excluded_labels: args.exclude_labels,
+            difficult_only: args.difficult_only,
             ..Default::default()
         },
     };

@@ -73,6 +73,9 @@ enum ClientCommand {
     /// Inspect samples.
     #[command(subcommand)]
     Samples(SamplesCommand),
+    /// Inspect label sets.
+    #[command(subcommand)]
+    Labels(LabelsCommand),
 }
 
 /// Settings of the workers in `serve` and `worker`.
@@ -142,6 +145,25 @@ struct ImportArgs {
     /// Do not read image headers for width and height.
     #[arg(long)]
     no_probe: bool,
+    /// The source's layout (detected when absent): coco, voc, yolo, rosetta, xtreme1,
+    /// modelarts_manifest, modelarts_dir or plain.
+    #[arg(long)]
+    format: Option<String>,
+    /// Import the samples without their annotations.
+    #[arg(long)]
+    no_annotations: bool,
+    /// Only update samples the dataset already holds; add none.
+    #[arg(long)]
+    existing_only: bool,
+    /// Keep only samples carrying this label (repeatable).
+    #[arg(long = "include-label")]
+    include_labels: Vec<String>,
+    /// Leave out samples carrying this label (repeatable).
+    #[arg(long = "exclude-label")]
+    exclude_labels: Vec<String>,
+    /// Keep only samples marked hard or with an annotation marked difficult or hard.
+    #[arg(long)]
+    difficult_only: bool,
     /// Data type of a dataset made by this import.
     #[arg(long)]
     data_type: Option<String>,
@@ -237,6 +259,30 @@ enum SamplesCommand {
         /// The `next` cursor printed by the previous page.
         #[arg(long)]
         next: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one sample with its files and annotations.
+    Show {
+        dataset: String,
+        /// The sample's key (its main file's path) or id.
+        sample: String,
+        /// A version number (default: the latest).
+        #[arg(long)]
+        version: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum LabelsCommand {
+    /// List a version's labels with their annotation and sample counts.
+    Ls {
+        dataset: String,
+        /// A version number (default: the latest).
+        #[arg(long)]
+        version: Option<String>,
         #[arg(long)]
         json: bool,
     },

@@ -3,7 +3,9 @@
 use anyhow::Result;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
-use wharf_model::{Dataset, Job, JobError, Page, Sample, Severity, ValidationReport, Version};
+use wharf_model::{
+    Dataset, Job, JobError, Label, Page, Sample, Severity, ValidationReport, Version,
+};
 
 fn print_json<T: Serialize>(value: &T) -> Result<()> {
     println!("{}", serde_json::to_string_pretty(value)?);
@@ -159,6 +161,63 @@ pub fn samples(page: &Page<Sample>, json: bool) -> Result<()> {
     }
     if let Some(next) = &page.next {
         println!("more: --next '{next}'");
+    }
+    Ok(())
+}
+
+pub fn sample(sample: &Sample, json: bool) -> Result<()> {
+    if json {
+        return print_json(sample);
+    }
+    println!("key          {}", sample.key);
+    println!("id           {}", sample.id);
+    println!("added in     v{}", sample.added_in);
+    if let Some(format) = &sample.source_format {
+        println!("format       {format}");
+    }
+    if let Some(scene) = &sample.scene {
+        println!("scene        {scene}");
+    }
+    for f in &sample.files {
+        let mut facts = vec![format!("{} bytes", f.size), f.media_type.clone()];
+        if let (Some(w), Some(h)) = (f.width, f.height) {
+            facts.push(format!("{w}x{h}"));
+        }
+        if let Some(points) = f.points {
+            facts.push(format!("{points} points"));
+        }
+        println!("file         {}  ({})", f.path, facts.join(", "));
+    }
+    println!("annotations  {}", sample.annotation_count);
+    for a in &sample.annotations {
+        let shape = serde_json::to_string(&a.shape)?;
+        let flags = [(a.difficult, " difficult"), (a.hard, " hard")]
+            .iter()
+            .filter(|(on, _)| *on)
+            .map(|(_, name)| *name)
+            .collect::<String>();
+        println!("  {:<20} {shape}{flags}", a.label);
+    }
+    Ok(())
+}
+
+pub fn labels(labels: &[Label], json: bool) -> Result<()> {
+    if json {
+        return print_json(&labels);
+    }
+    println!(
+        "{:<32}  {:>8}  {:>12}  {:>8}  PARENT",
+        "LABEL", "ID", "ANNOTATIONS", "SAMPLES"
+    );
+    for l in labels {
+        println!(
+            "{:<32}  {:>8}  {:>12}  {:>8}  {}",
+            l.name,
+            l.source_id.map_or("-".to_owned(), |i| i.to_string()),
+            l.annotations,
+            l.samples,
+            l.parent.as_deref().unwrap_or("-")
+        );
     }
     Ok(())
 }

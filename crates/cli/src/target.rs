@@ -11,7 +11,7 @@ use serde::de::DeserializeOwned;
 use tokio_util::sync::CancellationToken;
 use wharf_catalog::{Catalog, DatasetFilter, JobFilter, SampleQuery};
 use wharf_engine::{Engine, ImportRequest, submit_import};
-use wharf_model::{Dataset, Job, JobError, Page, Sample, Version, WharfError};
+use wharf_model::{Dataset, Job, JobError, Label, Page, Sample, Version, WharfError};
 
 pub enum Target {
     Local {
@@ -247,6 +247,50 @@ impl Target {
                     .get(&format!("/v1/datasets/{}/versions", encode(name)))
                     .await?;
                 Ok(page.items)
+            }
+        }
+    }
+
+    pub async fn sample(&self, dataset: &str, key: &str, version: Option<i64>) -> Result<Sample> {
+        match self {
+            Target::Local {
+                catalog,
+                workspace_id,
+                ..
+            } => catalog
+                .get_sample(workspace_id, dataset, key, version)
+                .await
+                .map_err(refused),
+            Target::Remote { .. } => {
+                let mut path = format!(
+                    "/v1/datasets/{}/samples/{}",
+                    encode(dataset),
+                    key.split('/').map(encode).collect::<Vec<_>>().join("/")
+                );
+                if let Some(v) = version {
+                    path.push_str(&format!("?version={v}"));
+                }
+                self.get(&path).await
+            }
+        }
+    }
+
+    pub async fn labels(&self, dataset: &str, version: Option<i64>) -> Result<Vec<Label>> {
+        match self {
+            Target::Local {
+                catalog,
+                workspace_id,
+                ..
+            } => catalog
+                .list_labels(workspace_id, dataset, version)
+                .await
+                .map_err(refused),
+            Target::Remote { .. } => {
+                let mut path = format!("/v1/datasets/{}/labels", encode(dataset));
+                if let Some(v) = version {
+                    path.push_str(&format!("?version={v}"));
+                }
+                self.get(&path).await
             }
         }
     }

@@ -124,7 +124,7 @@ async fn an_unreadable_file_fails_only_itself_and_the_job_ends_partial(db: Db) {
     let error = &job["errors"][0];
     assert_eq!(
         (error["path"].as_str(), error["code"].as_str()),
-        (Some("ok/dangling.png"), Some("item_read_failed")),
+        (Some("ok/dangling.png"), Some("unreadable")),
         "{job}"
     );
     assert!(error["message"].as_str().unwrap().contains("dangling.png"));

@@ -1,23 +1,31 @@
-//! The import of a plain layout: every object under the source becomes one sample.
+//! The import: read the source with its layout's reader (see `read`) and write what it finds
+//! in checkpointed batches.
 //!
-//! Stages: the listing runs in its own task and feeds a bounded queue (so it runs ahead of the
-//! writes without holding the whole listing); the importer takes batches from the queue,
-//! compares them with the dataset's live samples, probes image headers of new or changed
-//! objects concurrently, and checkpoints each batch.
+//! Each batch is compared with the dataset's live samples: a sample whose fingerprint (files
+//! and annotations) is unchanged is only marked as seen; a new or changed one has its file
+//! facts read (image headers, point counts) concurrently and is written as a new revision.
+//! Problems the reader reports are recorded as the job's item errors, and each error counts as
+//! a failed item. The batch, its errors, its label counts and the counters go into one
+//! transaction, the checkpoint.
 
-use std::collections::HashSet;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::collections::{BTreeMap, HashSet};
 use std::time::{Duration, Instant};
 
-use futures::StreamExt;
-use tokio::sync::mpsc;
+use futures::{FutureExt, StreamExt};
+use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
-use wharf_catalog::{BatchWrite, ClaimedJob, NewFile, NewJobError, NewSample};
-use wharf_model::{ErrorCode, JobCounters, WharfError, WharfResult};
-use wharf_storage::{Credentials, Listed, Source, SourceUri};
+use wharf_catalog::{
+    AnnotationChunk, BatchWrite, ClaimedJob, LabelCount, NewFile, NewJobError, NewSample,
+    staged_sample_id,
+};
+use wharf_formats::{PLAIN, pointcloud};
+use wharf_model::{ErrorCode, LabelDef, Problem, Severity, WharfError, WharfResult};
+use wharf_storage::{Credentials, Source, SourceUri};
+use xxhash_rust::xxh3::xxh3_64;
 
 use crate::Engine;
+use crate::filter::{label_counts as label_counts_of, left_out};
+use crate::read::{PlannedAnnotations, PlannedFile, PlannedSample, ReadSink, read_source};
 
 /// Why an import stopped before the end of its source.
 pub(crate) enum Stop {
@@ -41,7 +49,7 @@ pub(crate) async fn run_import(
     job: &mut ClaimedJob,
     stop: &CancellationToken,
     cancel_asked: &CancellationToken,
-) -> Result<(), Stop> {
+) -> Result<Option<String>, Stop> {
     let credentials = resolve_credentials(engine, job).await?;
     let secrets: Vec<String> = credentials
         .secret_access_key
@@ -92,190 +100,428 @@ async fn import_source(
     credentials: Credentials,
     secrets: &[String],
     stop: &CancellationToken,
-) -> Result<(), Stop> {
+) -> Result<Option<String>, Stop> {
     let uri = SourceUri::parse(&job.source_uri)?;
     let source = Source::open(&uri, credentials, &engine.config.policy).await?;
     engine.catalog.prepare_version(job).await?;
-
-    let batch_size = engine.config.batch_size.max(1);
-    let listed = Arc::new(AtomicI64::new(0));
-    let (tx, mut rx) = mpsc::channel::<WharfResult<Listed>>(batch_size * 4);
-    let lister = {
-        let listed = listed.clone();
-        let stop = stop.clone();
-        let mut entries = source.list();
-        tokio::spawn(async move {
-            while let Some(item) =
-                tokio::select! { item = entries.next() => item, _ = stop.cancelled() => None }
-            {
-                let failed = item.is_err();
-                if item.is_ok() {
-                    listed.fetch_add(1, Ordering::Relaxed);
-                }
-                if tx.send(item).await.is_err() || failed {
-                    break;
-                }
-            }
-        })
+    let job: &ClaimedJob = job;
+    let checkpoint: Checkpoint = job
+        .checkpoint
+        .as_deref()
+        .and_then(|c| serde_json::from_str(c).ok())
+        .unwrap_or_default();
+    let mut sink = ImportSink {
+        engine,
+        job,
+        source: &source,
+        secrets,
+        stop,
+        batch: Vec::new(),
+        chunks: Vec::new(),
+        chunk_bytes: 0,
+        errors: Vec::new(),
+        failed: 0,
+        problems_seen: 0,
+        problems_recorded: checkpoint.problems,
+        base_processed: job.counters.processed,
+        handled: 0,
+        started: Instant::now(),
     };
+    let format = sink.job.options.format.clone();
+    // Boxed so that the future is proven `Send` here, where its lifetimes are concrete.
+    let read = read_source(&source, format.as_deref(), &mut sink)
+        .boxed()
+        .await;
+    let outcome = match read {
+        Ok(outcome) => sink.flush().await.map(|()| outcome),
+        Err(e) => Err(e),
+    };
+    match outcome {
+        _ if stop.is_cancelled() => Err(Stop::Cancelled),
+        Ok(outcome) => Ok(outcome.format),
+        Err(e) => Err(e.into()),
+    }
+}
 
-    let base_processed = job.counters.processed;
-    let mut already_done: i64 = 0;
-    let started = Instant::now();
-    let mut handled_this_attempt: i64 = 0;
-    let outcome = loop {
-        let mut batch = Vec::with_capacity(batch_size);
-        let mut listing_error = None;
-        tokio::select! {
-            n = rx.recv_many(&mut batch, batch_size) => { if n == 0 { break Ok(()); } }
-            _ = stop.cancelled() => break Err(Stop::Cancelled),
+/// Where a resumed attempt picks up, beyond what the catalog shows by itself.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Checkpoint {
+    /// Problems recorded so far, in the reader's order: a resumed attempt meets them again and
+    /// skips that many.
+    problems: i64,
+}
+
+/// Staged annotation bytes held before they are written.
+const STAGED_BYTES: usize = 8 * 1024 * 1024;
+
+/// Writes what the reader finds, in checkpointed batches.
+struct ImportSink<'a> {
+    engine: &'a Engine,
+    job: &'a ClaimedJob,
+    source: &'a Source,
+    secrets: &'a [String],
+    stop: &'a CancellationToken,
+    batch: Vec<PlannedSample>,
+    chunks: Vec<AnnotationChunk>,
+    chunk_bytes: usize,
+    errors: Vec<NewJobError>,
+    /// Errors of this batch: each is a failed item.
+    failed: i64,
+    /// Problems the reader reported in this attempt.
+    problems_seen: i64,
+    /// Problems recorded by this job so far, this attempt or earlier ones.
+    problems_recorded: i64,
+    base_processed: i64,
+    /// Items handled in this attempt, for the rate limit.
+    handled: i64,
+    started: Instant,
+}
+
+impl ReadSink for ImportSink<'_> {
+    fn stages(&self) -> bool {
+        self.job.options.import_annotations
+    }
+
+    async fn labels(&mut self, labels: Vec<LabelDef>) -> WharfResult<()> {
+        if self.job.options.import_annotations {
+            self.engine
+                .catalog
+                .declare_labels(self.job, &labels)
+                .await?;
         }
-        let mut entries = Vec::with_capacity(batch.len());
-        for item in batch {
-            match item {
-                Ok(entry) => entries.push(entry),
-                Err(e) => listing_error = Some(e),
+        Ok(())
+    }
+
+    async fn stage(&mut self, key: &str, seq: i64, body: String) -> WharfResult<()> {
+        self.chunk_bytes += body.len();
+        self.chunks.push(AnnotationChunk {
+            sample_id: staged_sample_id(&self.job.id, key),
+            seq,
+            body,
+        });
+        if self.chunk_bytes >= STAGED_BYTES {
+            self.write_chunks().await?;
+        }
+        Ok(())
+    }
+
+    async fn sample(&mut self, sample: PlannedSample) -> WharfResult<()> {
+        self.batch.push(sample);
+        if self.batch.len() >= self.engine.config.batch_size.max(1) {
+            self.flush().await?;
+        }
+        Ok(())
+    }
+
+    async fn problem(&mut self, problem: Problem) -> WharfResult<()> {
+        self.problems_seen += 1;
+        if self.problems_seen <= self.problems_recorded {
+            return Ok(());
+        }
+        self.problems_recorded = self.problems_seen;
+        if problem.severity == Severity::Error {
+            self.failed += 1;
+        }
+        let mut message = problem.message;
+        for (what, value) in [("found", &problem.found), ("expected", &problem.expected)] {
+            if let Some(value) = value
+                && !message.contains(value.as_str())
+            {
+                message.push_str(&format!(" ({what}: {value})"));
             }
         }
-        let write = match plan_batch(engine, job, &source, entries, secrets).await {
-            Ok((write, done)) => {
-                already_done += done;
-                write
-            }
-            Err(e) => break Err(e.into()),
-        };
-        handled_this_attempt += write.delta.processed;
-        let mut write = write;
-        write.discovered = base_processed + listed.load(Ordering::Relaxed) - already_done;
-        if stop.is_cancelled() {
-            break Err(Stop::Cancelled);
+        let error = redact(
+            WharfError::new(ErrorCode::InvalidRequest, message),
+            self.secrets,
+        );
+        self.errors.push(NewJobError {
+            path: problem.file,
+            line: problem.line.map(|l| l as i64),
+            field: problem.json_path.or(problem.field),
+            code: problem.code.as_str().to_owned(),
+            severity: problem.severity,
+            message: error.message,
+        });
+        if self.errors.len() >= self.engine.config.batch_size.max(1) {
+            self.flush().await?;
         }
-        if let Err(e) = engine.catalog.commit_batch(job, &write).await {
-            break Err(e.into());
+        Ok(())
+    }
+}
+
+impl ImportSink<'_> {
+    async fn write_chunks(&mut self) -> WharfResult<()> {
+        if !self.chunks.is_empty() {
+            self.engine
+                .catalog
+                .stage_annotations(self.job, &self.chunks)
+                .await?;
+            self.chunks.clear();
+            self.chunk_bytes = 0;
         }
-        if let Some(e) = listing_error {
-            break Err(Stop::Failed(e));
+        Ok(())
+    }
+
+    /// Writes the batch and its problems as one checkpoint.
+    async fn flush(&mut self) -> WharfResult<()> {
+        if self.stop.is_cancelled() {
+            return Err(WharfError::new(ErrorCode::Conflict, "the job was stopped"));
         }
-        if let Some(rate) = engine.config.max_objects_per_second {
-            let due = Duration::from_secs_f64(handled_this_attempt as f64 / f64::from(rate.max(1)));
-            let elapsed = started.elapsed();
+        self.write_chunks().await?;
+        let items = std::mem::take(&mut self.batch);
+        let mut write = plan_batch(self, items).await?;
+        write.errors = std::mem::take(&mut self.errors);
+        write.delta.failed += std::mem::take(&mut self.failed);
+        write.delta.processed =
+            write.delta.imported + write.delta.unchanged + write.delta.skipped + write.delta.failed;
+        self.handled += write.delta.processed;
+        write.discovered = self.base_processed + self.handled;
+        write.checkpoint = serde_json::to_string(&Checkpoint {
+            problems: self.problems_recorded,
+        })
+        .ok();
+        if self.stop.is_cancelled() {
+            return Err(WharfError::new(ErrorCode::Conflict, "the job was stopped"));
+        }
+        self.engine.catalog.commit_batch(self.job, &write).await?;
+        if let Some(rate) = self.engine.config.max_objects_per_second {
+            let due = Duration::from_secs_f64(self.handled as f64 / f64::from(rate.max(1)));
+            let elapsed = self.started.elapsed();
             if due > elapsed {
                 tokio::select! {
                     _ = tokio::time::sleep(due - elapsed) => {}
-                    _ = stop.cancelled() => {}
+                    _ = self.stop.cancelled() => {}
                 }
             }
         }
-    };
-    lister.abort();
-    outcome?;
-    if base_processed + handled_this_attempt == 0 {
-        return Err(Stop::Failed(WharfError::new(
-            ErrorCode::SourceEmpty,
-            format!(
-                "no objects under '{uri}'; check the bucket and the prefix (a prefix names a folder, e.g. s3://bucket/images/)"
-            ),
-        )));
+        Ok(())
     }
-    Ok(())
 }
 
-/// Compares a batch with the dataset's live samples and reads what is new. Returns the write
-/// and how many items this job had already handled on an earlier attempt.
-async fn plan_batch(
-    engine: &Engine,
-    job: &ClaimedJob,
-    source: &Source,
-    items: Vec<Listed>,
-    secrets: &[String],
-) -> WharfResult<(BatchWrite, i64)> {
-    let keys: Vec<String> = items.iter().map(|i| i.path().to_owned()).collect();
+/// A sample ready to be compared and written: filtered, its annotations serialised once.
+struct Candidate {
+    sample: PlannedSample,
+    labels: BTreeMap<String, i64>,
+    annotations_json: Option<String>,
+    fingerprint: String,
+}
+
+/// Compares a batch with the dataset's live samples, applies the filters, and reads the file
+/// facts of what is new.
+async fn plan_batch(sink: &ImportSink<'_>, items: Vec<PlannedSample>) -> WharfResult<BatchWrite> {
+    let (engine, job) = (sink.engine, sink.job);
+    let options = &job.options;
+    let keys: Vec<String> = items.iter().map(|i| i.key.clone()).collect();
     let live = engine.catalog.live_samples(&job.dataset_id, &keys).await?;
-    // Items that failed on an earlier attempt were handled and counted then.
+    // Samples that failed on an earlier attempt were handled and counted then.
     let failed_before = if job.attempts > 1 {
         engine.catalog.failed_item_paths(&job.id, &keys).await?
     } else {
         HashSet::new()
     };
     let mut write = BatchWrite::default();
-    let mut delta = JobCounters::default();
-    let mut done = 0;
-    let mut to_read = Vec::new();
-    for item in items {
-        if failed_before.contains(item.path()) {
-            done += 1;
+    let mut label_counts: BTreeMap<String, (i64, i64)> = BTreeMap::new();
+    let mut count = |labels: &BTreeMap<String, i64>| {
+        for (label, n) in labels {
+            let entry = label_counts.entry(label.clone()).or_default();
+            entry.0 += n;
+            entry.1 += 1;
+        }
+    };
+    let mut in_batch = HashSet::new();
+    let mut to_write = Vec::new();
+    for mut sample in items {
+        if failed_before.contains(&sample.key) || !in_batch.insert(sample.key.clone()) {
             continue;
         }
-        let entry = match item {
-            Listed::Object(entry) => entry,
-            Listed::Unreadable { path, error } => {
-                delta.failed += 1;
-                write.errors.push(item_error(path, redact(error, secrets)));
-                continue;
-            }
-        };
-        match live.get(&entry.path) {
-            Some(sample) if sample.last_seen_job.as_deref() == Some(job.id.as_str()) => done += 1,
-            Some(sample) if sample.fingerprint == entry.fingerprint => {
-                write.unchanged.push(sample.id.clone());
-                delta.unchanged += 1;
-            }
-            Some(sample) => {
-                write.replaced.push(sample.id.clone());
-                to_read.push(entry);
-            }
-            None => to_read.push(entry),
+        // Filters judge the labels the source gives, whether or not they are imported.
+        let mut labels = label_counts_of(&sample);
+        if left_out(&sample, &labels, options).is_some() {
+            write.delta.skipped += 1;
+            continue;
         }
-    }
-    let probe = job.options.probe_images;
-    let concurrency = job.options.probe_concurrency.clamp(1, 256);
-    let mut read = futures::stream::iter(to_read)
-        .map(|entry| async move {
-            let size = if probe && entry.is_image() {
-                source.probe_image(&entry).await
-            } else {
-                Ok(None)
-            };
-            (entry, size)
-        })
-        .buffered(concurrency);
-    while let Some((entry, size)) = read.next().await {
-        match size {
-            Ok(size) => {
-                delta.imported += 1;
-                delta.bytes += entry.size as i64;
-                write.new_samples.push(NewSample {
-                    key: entry.path.clone(),
-                    fingerprint: entry.fingerprint.clone(),
-                    files: vec![NewFile {
-                        path: entry.path,
-                        size: entry.size as i64,
-                        fingerprint: entry.fingerprint,
-                        modified_ms: entry.modified_ms,
-                        media_type: entry.media_type,
-                        width: size.map(|s| i64::from(s.width)),
-                        height: size.map(|s| i64::from(s.height)),
-                    }],
+        if !options.import_annotations {
+            labels.clear();
+            sample.annotations = PlannedAnnotations::Inline(match sample.annotations {
+                PlannedAnnotations::Inline(a) => {
+                    a.into_iter().filter(|a| a.label.is_empty()).collect()
+                }
+                PlannedAnnotations::Staged(_) => Vec::new(),
+            });
+        }
+        let annotations_json = match &sample.annotations {
+            PlannedAnnotations::Inline(a) if !a.is_empty() => {
+                Some(serde_json::to_string(a).map_err(|e| WharfError::internal(e.to_string()))?)
+            }
+            _ => None,
+        };
+        let fingerprint = fingerprint(&sample, annotations_json.as_deref());
+        match live.get(&sample.key) {
+            Some(found) if found.last_seen_job.as_deref() == Some(job.id.as_str()) => {}
+            Some(found) if found.fingerprint == fingerprint => {
+                write.unchanged.push(found.id.clone());
+                write.delta.unchanged += 1;
+                count(&labels);
+            }
+            Some(found) => {
+                write.replaced.push(found.id.clone());
+                to_write.push(Candidate {
+                    sample,
+                    labels,
+                    annotations_json,
+                    fingerprint,
                 });
             }
+            None if !options.import_samples => write.delta.skipped += 1,
+            None => to_write.push(Candidate {
+                sample,
+                labels,
+                annotations_json,
+                fingerprint,
+            }),
+        }
+    }
+    let probe = options.probe_images;
+    let concurrency = options.probe_concurrency.clamp(1, 256);
+    let source = sink.source;
+    let mut read = futures::stream::iter(to_write)
+        .map(|candidate| {
+            async move {
+                let mut files = Vec::with_capacity(candidate.sample.files.len());
+                for file in &candidate.sample.files {
+                    files.push(file_facts(source, file, probe).await);
+                }
+                (
+                    candidate,
+                    files.into_iter().collect::<WharfResult<Vec<NewFile>>>(),
+                )
+            }
+            .boxed()
+        })
+        .buffered(concurrency);
+    while let Some((candidate, files)) = read.next().await {
+        match files {
+            Ok(files) => {
+                write.delta.imported += 1;
+                write.delta.bytes += files.iter().map(|f| f.size).sum::<i64>();
+                count(&candidate.labels);
+                write.new_samples.push(new_sample(job, candidate, files));
+            }
             Err(e) => {
-                delta.failed += 1;
+                write.delta.failed += 1;
                 write
                     .errors
-                    .push(item_error(entry.path, redact(e, secrets)));
+                    .push(item_error(candidate.sample.key, redact(e, sink.secrets)));
             }
         }
     }
-    delta.processed = delta.imported + delta.unchanged + delta.skipped + delta.failed;
-    write.delta = delta;
-    Ok((write, done))
+    write.label_counts = label_counts
+        .into_iter()
+        .map(|(name, (annotations, samples))| LabelCount {
+            name,
+            annotations,
+            samples,
+        })
+        .collect();
+    Ok(write)
 }
+
+fn new_sample(job: &ClaimedJob, candidate: Candidate, files: Vec<NewFile>) -> NewSample {
+    let Candidate {
+        sample,
+        annotations_json,
+        fingerprint,
+        ..
+    } = candidate;
+    let annotation_count = sample.annotation_count();
+    let id = match &sample.annotations {
+        PlannedAnnotations::Staged(s) if s.count > 0 => {
+            Some(staged_sample_id(&job.id, &sample.key))
+        }
+        _ => None,
+    };
+    NewSample {
+        id,
+        key: sample.key,
+        fingerprint,
+        files,
+        source_format: (sample.format != PLAIN).then(|| sample.format.to_owned()),
+        annotation_count,
+        annotations_json,
+        usage: sample.usage,
+        hard: sample.hard,
+        scene: sample.scene,
+    }
+}
+
+/// A sample's identity: its files' fingerprints, and the hash of its annotations when it has
+/// any. A one-file sample without annotations keeps its file's fingerprint.
+fn fingerprint(sample: &PlannedSample, annotations_json: Option<&str>) -> String {
+    let files = match sample.files.as_slice() {
+        [one] => one.entry.fingerprint.clone(),
+        many => {
+            let joined: String = many
+                .iter()
+                .map(|f| format!("{}={}\n", f.entry.path, f.entry.fingerprint))
+                .collect();
+            format!("{:016x}", xxh3_64(joined.as_bytes()))
+        }
+    };
+    let annotations = match (&sample.annotations, annotations_json) {
+        (_, Some(json)) => Some(xxh3_64(json.as_bytes())),
+        (PlannedAnnotations::Staged(s), None) if s.count > 0 => Some(s.hash),
+        _ => None,
+    };
+    match annotations {
+        Some(hash) => format!("{files}#{hash:016x}"),
+        None => files,
+    }
+}
+
+/// What Wharf records of a file: its listing facts, the image size (from the layout, else from
+/// the header) and the point count of a point cloud.
+async fn file_facts(source: &Source, file: &PlannedFile, probe: bool) -> WharfResult<NewFile> {
+    let entry = &file.entry;
+    let mut size = file.size_hint;
+    let mut points = None;
+    if size.is_none() && probe && entry.is_image() {
+        size = source
+            .probe_image(entry)
+            .await?
+            .map(|s| (s.width, s.height));
+    }
+    match wharf_formats::extension_of(&entry.path).as_str() {
+        "bin" => points = pointcloud::kitti_bin_points(entry.size, &entry.path).ok(),
+        "pcd" if probe => {
+            let head = source.head(&entry.path, PCD_HEAD_BYTES).await?;
+            points = pointcloud::read_pcd_header(&head, &entry.path)
+                .ok()
+                .map(|h| h.points);
+        }
+        _ => {}
+    }
+    Ok(NewFile {
+        path: entry.path.clone(),
+        size: entry.size as i64,
+        fingerprint: entry.fingerprint.clone(),
+        modified_ms: entry.modified_ms,
+        media_type: entry.media_type.clone(),
+        width: size.map(|s| i64::from(s.0)),
+        height: size.map(|s| i64::from(s.1)),
+        points: points.map(|p| p as i64),
+    })
+}
+
+/// Bytes read to find a PCD header.
+const PCD_HEAD_BYTES: u64 = 4096;
 
 fn item_error(path: String, error: WharfError) -> NewJobError {
     NewJobError {
         path,
         line: None,
-        code: ErrorCode::ItemReadFailed,
+        field: None,
+        code: ErrorCode::ItemReadFailed.as_str().to_owned(),
+        severity: Severity::Error,
         message: error.message,
     }
 }

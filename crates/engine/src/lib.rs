@@ -17,11 +17,14 @@
 //! again and skips, without counting, every object the job already wrote or confirmed, so no
 //! sample is written twice and the final counts add up.
 
+mod filter;
 mod import;
+mod read;
 mod submit;
 mod validate;
 mod worker;
 
+pub use read::{FORMATS, check_format};
 pub use submit::{ImportRequest, submit_import};
-pub use validate::{FORMATS, validate};
+pub use validate::validate;
 pub use worker::{Engine, EngineConfig};

@@ -55,6 +55,9 @@ pub async fn submit_import(
             request.options.probe_concurrency
         )));
     }
+    if let Some(format) = &request.options.format {
+        crate::check_format(format)?;
+    }
     let connection = match &request.connection {
         Some(name) => Some(catalog.get_connection(workspace_id, name).await?),
         None => None,

@@ -134,7 +134,7 @@ impl Engine {
         )));
         let result = run_import(self, &mut job, &stop, &cancel_asked).await;
         let outcome = match result {
-            Ok(()) => JobOutcome::Completed,
+            Ok(format) => JobOutcome::Completed { format },
             Err(Stop::Cancelled) => JobOutcome::Cancelled,
             Err(Stop::Failed(e)) => JobOutcome::Failed(e),
             Err(Stop::LeaseLost) => {
@@ -147,7 +147,7 @@ impl Engine {
 
     async fn finish(&self, job: &ClaimedJob, outcome: JobOutcome) {
         let label = match &outcome {
-            JobOutcome::Completed => "completed".to_owned(),
+            JobOutcome::Completed { .. } => "completed".to_owned(),
             JobOutcome::Cancelled => "cancelled".to_owned(),
             JobOutcome::Failed(e) => format!("failed: {e}"),
         };

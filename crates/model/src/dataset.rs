@@ -73,7 +73,27 @@ pub struct Sample {
     pub batch: Option<String>,
     /// The version this revision of the sample first appeared in.
     pub added_in: i64,
+    /// The format the sample's annotations were read from.
+    pub source_format: Option<String>,
+    pub annotation_count: i64,
     pub files: Vec<DatasetFile>,
+    /// Filled when one sample is asked for, empty in listings.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub annotations: Vec<crate::Annotation>,
+}
+
+/// A label of a version's label set, with how much of the version carries it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Label {
+    pub name: String,
+    /// The format's own id for the label (COCO category id, YOLO class index).
+    pub source_id: Option<i64>,
+    /// COCO's supercategory, or the group the label belongs to.
+    pub parent: Option<String>,
+    /// Annotations of the version with this label.
+    pub annotations: i64,
+    /// Samples of the version with at least one annotation with this label.
+    pub samples: i64,
 }
 
 /// A file of a sample, with the facts Wharf read from the listing and, for images, the header.
@@ -88,6 +108,9 @@ pub struct DatasetFile {
     pub media_type: String,
     pub width: Option<i64>,
     pub height: Option<i64>,
+    /// Points of a point cloud (PCD header, KITTI `.bin` size).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub points: Option<i64>,
 }
 
 /// A named set of storage credentials kept in Wharf. The secret is write-only: it is stored

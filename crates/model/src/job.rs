@@ -74,17 +74,38 @@ pub struct JobCounters {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(default)]
 pub struct ImportOptions {
-    /// Read image width and height from the first bytes of every image (a ranged read).
+    /// The source's layout (`coco`, `voc`, `yolo`, `modelarts_manifest`, ..., `plain`);
+    /// detected when absent.
+    pub format: Option<String>,
+    /// Read image width and height from the first bytes of every image (a ranged read), and
+    /// point counts from PCD headers.
     pub probe_images: bool,
     /// How many header reads run at once.
     pub probe_concurrency: usize,
+    /// Add samples the dataset does not hold yet. When false, only samples already in the
+    /// dataset are updated.
+    pub import_samples: bool,
+    /// Keep the annotations the source holds; when false, samples are imported unlabelled.
+    pub import_annotations: bool,
+    /// Keep only samples that carry at least one of these labels.
+    pub included_labels: Vec<String>,
+    /// Leave out samples that carry any of these labels.
+    pub excluded_labels: Vec<String>,
+    /// Keep only samples marked hard, or with an annotation marked difficult or hard.
+    pub difficult_only: bool,
 }
 
 impl Default for ImportOptions {
     fn default() -> Self {
         Self {
+            format: None,
             probe_images: true,
             probe_concurrency: 32,
+            import_samples: true,
+            import_annotations: true,
+            included_labels: Vec::new(),
+            excluded_labels: Vec::new(),
+            difficult_only: false,
         }
     }
 }
@@ -97,6 +118,9 @@ pub struct JobResult {
     pub version: Option<i64>,
     /// False when the source matched the latest version exactly.
     pub version_created: bool,
+    /// The layout the source was read as, given or detected.
+    #[serde(default)]
+    pub format: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -127,9 +151,15 @@ pub struct Job {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct JobError {
     pub id: i64,
+    /// The file the problem is in, relative to the source.
     pub path: String,
     pub line: Option<i64>,
-    pub code: ErrorCode,
+    /// The field or JSON path the problem is at, when known.
+    pub field: Option<String>,
+    /// A stable code: an [`ErrorCode`] for items that could not be read, a
+    /// [`ProblemCode`](crate::ProblemCode) for what a reader found wrong.
+    pub code: String,
+    pub severity: crate::Severity,
     pub message: String,
     pub created_at: String,
 }

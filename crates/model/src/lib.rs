@@ -13,7 +13,7 @@ mod validation;
 
 pub use annotation::{Annotation, LabelDef, RleCounts, Shape};
 pub use dataset::{
-    Connection, Dataset, DatasetFile, Page, Sample, Version, VersionState, Workspace,
+    Connection, Dataset, DatasetFile, Label, Page, Sample, Version, VersionState, Workspace,
 };
 pub use error::{ErrorCode, WharfError, WharfResult};
 pub use job::{ImportOptions, Job, JobCounters, JobError, JobKind, JobResult, JobState};

@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use wharf_catalog::{DatasetFilter, MetadataUpdate, NewDataset, SampleQuery};
-use wharf_model::{Dataset, Page, Sample, Version, WharfError};
+use wharf_model::{Dataset, Label, Page, Sample, Version, WharfError};
 
 use crate::auth::Authed;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
@@ -210,6 +210,49 @@ pub(crate) async fn list_samples(
     };
     Ok(Json(
         state.catalog.list_samples(&ws.id, &dataset, &query).await?,
+    ))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub(crate) struct VersionParam {
+    /// A committed version number (`3` or `v3`); the latest by default.
+    version: Option<String>,
+}
+
+/// One sample with its files and annotations.
+#[utoipa::path(get, path = "/v1/datasets/{dataset}/samples/{sample}", tag = "datasets",
+    params(("dataset" = String, Path, description = "name or id"),
+           ("sample" = String, Path, description = "the sample's key (its main file's path) or id"),
+           VersionParam),
+    responses((status = 200, body = Sample)))]
+pub(crate) async fn get_sample(
+    State(state): State<AppState>,
+    Authed(ws): Authed,
+    ApiPath((dataset, sample)): ApiPath<(String, String)>,
+    ApiQuery(params): ApiQuery<VersionParam>,
+) -> Result<Json<Sample>, ApiError> {
+    let version = params.version.as_deref().map(parse_version).transpose()?;
+    Ok(Json(
+        state
+            .catalog
+            .get_sample(&ws.id, &dataset, &sample, version)
+            .await?,
+    ))
+}
+
+/// The label set of a version, with how many annotations and samples carry each label.
+#[utoipa::path(get, path = "/v1/datasets/{dataset}/labels", tag = "datasets",
+    params(("dataset" = String, Path, description = "name or id"), VersionParam),
+    responses((status = 200, body = Vec<Label>)))]
+pub(crate) async fn list_labels(
+    State(state): State<AppState>,
+    Authed(ws): Authed,
+    ApiPath(dataset): ApiPath<String>,
+    ApiQuery(params): ApiQuery<VersionParam>,
+) -> Result<Json<Vec<Label>>, ApiError> {
+    let version = params.version.as_deref().map(parse_version).transpose()?;
+    Ok(Json(
+        state.catalog.list_labels(&ws.id, &dataset, version).await?,
     ))
 }
 

@@ -32,6 +32,8 @@ pub(crate) fn router() -> Router<AppState> {
             get(get_version).patch(update_version),
         )
         .route("/v1/datasets/{dataset}/samples", get(list_samples))
+        .route("/v1/datasets/{dataset}/samples/{*sample}", get(get_sample))
+        .route("/v1/datasets/{dataset}/labels", get(list_labels))
         .route("/v1/imports", post(create_import))
         .route("/v1/jobs", get(list_jobs))
         .route("/v1/jobs/{job}", get(get_job))

@@ -1,0 +1,348 @@
+//! Imports that understand their layout: annotations and label sets stored, read back through
+//! the API and the CLI, filters applied, bad records reported without stopping the job.
+
+mod common;
+
+use common::{Db, Wharf, png, s3_bucket, s3_credentials, write_local_tree};
+use serde_json::{Value, json};
+
+on_both_catalogs!(
+    coco_from_s3_stores_annotations_labels_and_per_record_errors,
+    voc_folder_imports_with_filters_and_reads_back_in_the_cli,
+);
+
+/// Two images with labels, one record naming a missing category, one box past the image, and
+/// one image whose file is not in the bucket.
+const COCO: &str = r#"{"images": [
+  {"id": 1, "file_name": "a.png", "width": 8, "height": 6},
+  {"id": 2, "file_name": "b.png", "width": 8, "height": 6},
+  {"id": 3, "file_name": "gone.png", "width": 8, "height": 6},
+  {"id": 4, "file_name": "c.png", "width": 8, "height": 6}
+ ],
+ "annotations": [
+  {"id": 1, "image_id": 1, "category_id": 1, "bbox": [1, 1, 2, 2]},
+  {"id": 2, "image_id": 2, "category_id": 9, "bbox": [1, 1, 2, 2]},
+  {"id": 3, "image_id": 2, "category_id": 2, "bbox": [4, 4, 10, 10], "iscrowd": 1},
+  {"id": 4, "image_id": 1, "category_id": 2, "bbox": [0, 0, 3, 3],
+   "segmentation": [[0, 0, 3, 0, 3, 3]]}
+ ],
+ "categories": [{"id": 1, "name": "cat", "supercategory": "animal"},
+                {"id": 2, "name": "dog", "supercategory": "animal"},
+                {"id": 3, "name": "bird", "supercategory": "animal"}]}"#;
+
+async fn coco_from_s3_stores_annotations_labels_and_per_record_errors(db: Db) {
+    let wharf = Wharf::new(db).await;
+    let server = wharf.serve(&[]);
+    let key = wharf.create_key("team");
+    let bucket = s3_bucket(&[
+        ("set/images/a.png".to_owned(), png(8, 6)),
+        ("set/images/b.png".to_owned(), png(8, 6)),
+        ("set/images/c.png".to_owned(), png(8, 6)),
+        (
+            "set/annotations/instances_val.json".to_owned(),
+            COCO.as_bytes().to_vec(),
+        ),
+    ])
+    .await;
+    let source = format!("s3://{bucket}/set/");
+    let job = server
+        .import(
+            &key,
+            json!({ "source": source, "dataset": "zoo", "credentials": s3_credentials() }),
+        )
+        .await;
+    let job = server.wait_job(&key, job["id"].as_str().unwrap()).await;
+    assert_eq!(job["state"], "partial", "{job}");
+    assert_eq!(job["result"]["format"], "coco", "detected: {job}");
+    let c = &job["counters"];
+    assert_eq!(
+        (
+            c["imported"].as_i64(),
+            c["failed"].as_i64(),
+            c["processed"].as_i64()
+        ),
+        (Some(3), Some(2), Some(5)),
+        "three samples; the unknown category and the missing image failed: {job}"
+    );
+
+    let errors = server
+        .get(
+            &format!("/v1/jobs/{}/errors", job["id"].as_str().unwrap()),
+            &key,
+        )
+        .await;
+    let found: Vec<(&str, &str, Option<i64>, Option<&str>)> = errors["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["code"].as_str().unwrap(),
+                e["severity"].as_str().unwrap(),
+                e["line"].as_i64(),
+                e["field"].as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            (
+                "unknown_reference",
+                "error",
+                Some(9),
+                Some("$.annotations[1].category_id")
+            ),
+            (
+                "out_of_bounds",
+                "warning",
+                Some(10),
+                Some("$.annotations[2].bbox")
+            ),
+            ("missing_file", "error", None, Some("file_name")),
+        ],
+        "{errors}"
+    );
+    assert_eq!(errors["items"][0]["path"], "annotations/instances_val.json");
+
+    let a = server
+        .get("/v1/datasets/zoo/samples/images/a.png", &key)
+        .await;
+    assert_eq!(a["source_format"], "coco");
+    assert_eq!(
+        a["annotation_count"], 3,
+        "a box, and a box and a polygon: {a}"
+    );
+    let shapes: Vec<(&str, &str)> = a["annotations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| {
+            (
+                x["label"].as_str().unwrap(),
+                x["shape"]["type"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        shapes,
+        vec![("cat", "box"), ("dog", "box"), ("dog", "polygon")],
+        "{a}"
+    );
+    assert_eq!(
+        (
+            a["files"][0]["width"].as_i64(),
+            a["files"][0]["height"].as_i64()
+        ),
+        (Some(8), Some(6))
+    );
+    let b = server
+        .get("/v1/datasets/zoo/samples/images/b.png", &key)
+        .await;
+    assert_eq!(b["annotations"][0]["label"], "dog");
+    assert_eq!(
+        b["annotations"][0]["difficult"], true,
+        "iscrowd marks difficult"
+    );
+    let c_png = server
+        .get("/v1/datasets/zoo/samples/images/c.png", &key)
+        .await;
+    assert_eq!(
+        c_png["annotation_count"], 0,
+        "an image without annotations is kept"
+    );
+
+    let labels = server.get("/v1/datasets/zoo/labels", &key).await;
+    let counts: Vec<(&str, i64, i64, Option<&str>)> = labels
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["name"].as_str().unwrap(),
+                l["annotations"].as_i64().unwrap(),
+                l["samples"].as_i64().unwrap(),
+                l["parent"].as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        counts,
+        vec![
+            ("bird", 0, 0, Some("animal")),
+            ("cat", 1, 1, Some("animal")),
+            ("dog", 3, 2, Some("animal")),
+        ],
+        "declared labels are listed even when unused"
+    );
+
+    // The same source again: nothing changes, no version is made.
+    let again = server
+        .import(
+            &key,
+            json!({ "source": source, "dataset": "zoo", "credentials": s3_credentials() }),
+        )
+        .await;
+    let again = server.wait_job(&key, again["id"].as_str().unwrap()).await;
+    assert_eq!(again["counters"]["unchanged"], 3, "{again}");
+    assert_eq!(again["counters"]["imported"], 0, "{again}");
+    assert_eq!(again["result"]["version_created"], false, "{again}");
+    let labels_after = server.get("/v1/datasets/zoo/labels", &key).await;
+    assert_eq!(labels_after, labels, "the label set of v1 stands");
+
+    // Only samples carrying `cat`, without their annotations.
+    let filtered = server
+        .import(
+            &key,
+            json!({ "source": source, "dataset": "cats", "credentials": s3_credentials(),
+                    "options": { "included_labels": ["cat"], "format": "coco" } }),
+        )
+        .await;
+    let filtered = server
+        .wait_job(&key, filtered["id"].as_str().unwrap())
+        .await;
+    assert_eq!(
+        (
+            filtered["counters"]["imported"].as_i64(),
+            filtered["counters"]["skipped"].as_i64()
+        ),
+        (Some(1), Some(2)),
+        "{filtered}"
+    );
+    let cats = server.all_samples(&key, "cats", "").await;
+    assert_eq!(cats.len(), 1);
+    assert_eq!(cats[0]["key"], "images/a.png");
+
+    let (status, missing) = server
+        .send(
+            "GET",
+            "/v1/datasets/zoo/samples/images/nope.png",
+            Some(&key),
+            None,
+        )
+        .await;
+    assert_eq!(status, 404, "{missing}");
+    assert_eq!(missing["error"]["code"], "not_found");
+}
+
+fn voc(objects: &[(&str, bool)]) -> Vec<u8> {
+    let mut xml = String::from(
+        "<annotation><filename>x.jpg</filename><size><width>8</width><height>6</height><depth>3</depth></size>",
+    );
+    for (name, difficult) in objects {
+        xml.push_str(&format!(
+            "<object><name>{name}</name><difficult>{}</difficult><bndbox><xmin>1</xmin><ymin>1</ymin><xmax>4</xmax><ymax>4</ymax></bndbox></object>",
+            u8::from(*difficult)
+        ));
+    }
+    xml.push_str("</annotation>");
+    xml.into_bytes()
+}
+
+async fn voc_folder_imports_with_filters_and_reads_back_in_the_cli(db: Db) {
+    let wharf = Wharf::new(db).await;
+    let dir = wharf.root().join("voc");
+    write_local_tree(
+        &dir,
+        &[
+            ("a.png".to_owned(), png(8, 6)),
+            ("a.xml".to_owned(), voc(&[("cat", false), ("dog", true)])),
+            ("b.png".to_owned(), png(8, 6)),
+            ("b.xml".to_owned(), voc(&[("cat", false)])),
+            ("c.png".to_owned(), png(8, 6)),
+            (
+                "c.xml".to_owned(),
+                b"<annotation><object><name>cat".to_vec(),
+            ),
+            ("d.png".to_owned(), png(8, 6)),
+        ],
+    );
+    let dir = dir.to_str().unwrap();
+    let out = wharf.run(&[
+        "import",
+        dir,
+        "--dataset",
+        "pets",
+        "--format",
+        "voc",
+        "--json",
+    ]);
+    let job: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a broken XML makes the job partial: {job}"
+    );
+    assert_eq!(job["counters"]["imported"], 4, "{job}");
+    assert_eq!(job["errors"][0]["path"], "c.xml", "{job}");
+
+    let shown = wharf.run(&["samples", "show", "pets", "a.png"]);
+    let text = String::from_utf8_lossy(&shown.stdout);
+    assert!(shown.status.success(), "{text}");
+    assert!(text.contains("format       voc"), "{text}");
+    assert!(text.contains("annotations  2"), "{text}");
+    assert!(text.contains("difficult"), "{text}");
+    assert!(text.contains("8x6"), "{text}");
+
+    let listed = wharf.run(&["labels", "ls", "pets", "--json"]);
+    let labels: Value = serde_json::from_slice(&listed.stdout).unwrap();
+    let counts: Vec<(&str, i64, i64)> = labels
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["name"].as_str().unwrap(),
+                l["annotations"].as_i64().unwrap(),
+                l["samples"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(counts, vec![("cat", 2, 2), ("dog", 1, 1)]);
+
+    let out = wharf.run(&[
+        "import",
+        dir,
+        "--dataset",
+        "hard",
+        "--format",
+        "voc",
+        "--difficult-only",
+        "--json",
+    ]);
+    let job: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(job["counters"]["imported"], 1, "{job}");
+    let out = wharf.run(&[
+        "import",
+        dir,
+        "--dataset",
+        "nodogs",
+        "--format",
+        "voc",
+        "--exclude-label",
+        "dog",
+        "--no-annotations",
+        "--json",
+    ]);
+    let job: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (
+            job["counters"]["imported"].as_i64(),
+            job["counters"]["skipped"].as_i64()
+        ),
+        (Some(3), Some(1)),
+        "labels filter even when they are not imported: {job}"
+    );
+    let shown = wharf.run(&["samples", "show", "nodogs", "b.png", "--json"]);
+    let b: Value = serde_json::from_slice(&shown.stdout).unwrap();
+    assert_eq!(b["annotation_count"], 0, "{b}");
+
+    let bad = wharf.run(&["import", dir, "--dataset", "x", "--format", "pascal"]);
+    assert_eq!(
+        bad.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&bad.stderr)
+    );
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("expected one of coco, voc"));
+}

@@ -1,0 +1,570 @@
+//! Reading a source as an import would: list it, choose its layout, and turn the layout into
+//! samples with their annotations.
+//!
+//! # Readers and sinks
+//!
+//! One reader per layout (`coco`, `sidecar` for VOC and YOLO, `sensor` for the Rosetta and
+//! Xtreme1 trees, `modelarts` for manifests and ModelArts folders, `plain`) turns what the
+//! source holds into [`PlannedSample`]s, [`Problem`]s and the labels the source declares, and
+//! hands each to a [`ReadSink`] as soon as it is known. The import's sink writes them to the
+//! catalog in checkpointed batches; the validate-only run's sink counts them and keeps the
+//! problems. Both therefore run exactly the same plan, and a report says what an import would
+//! do.
+//!
+//! # Order and resumption
+//!
+//! A reader emits the same samples and problems in the same order every time it reads the same
+//! source, so a resumed import can tell from its checkpoint which problems it already recorded,
+//! and from the catalog which samples it already wrote.
+//!
+//! # Memory
+//!
+//! The plain layout streams its listing. Layouts that pair files (an image and its label file,
+//! a COCO record and its image) keep an index of the listing's entries, a few hundred bytes an
+//! object; annotation files are read a bounded number at a time, and a COCO file is streamed
+//! (see `coco`).
+
+mod coco;
+mod modelarts;
+mod plain;
+mod sensor;
+mod sidecar;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use futures::{FutureExt, StreamExt};
+use wharf_formats::{
+    ListingSummary, PLAIN, Verdict, coco as coco_format, manifest, modelarts_dir, xtreme1,
+};
+use wharf_model::{
+    Annotation, ErrorCode, FormatVerdict, LabelDef, Problem, ProblemCode, WharfError, WharfResult,
+};
+use wharf_storage::{Listed, ObjectEntry, Source};
+
+/// The formats an import or a validation accepts.
+pub const FORMATS: &[&str] = &[
+    coco_format::FORMAT,
+    VOC,
+    YOLO,
+    ROSETTA,
+    xtreme1::FORMAT,
+    manifest::FORMAT,
+    modelarts_dir::FORMAT,
+    PLAIN,
+];
+pub(crate) const VOC: &str = "voc";
+pub(crate) const YOLO: &str = "yolo";
+pub(crate) const ROSETTA: &str = "rosetta";
+
+/// The least confidence at which a detected layout is read without being asked for; below it
+/// a source is read as plain (every object a sample, nothing left out), and `--format` forces
+/// the layout.
+const AUTO_CONFIDENCE: f32 = 0.5;
+/// Bytes of a file detection looks at.
+const HEAD_BYTES: u64 = 64 * 1024;
+/// Candidate files whose heads detection reads, per extension.
+const HEADS_PER_EXTENSION: usize = 20;
+/// Small annotation files read at once.
+pub(crate) const FILES_AT_ONCE: usize = 16;
+/// The largest label, names or result file read whole.
+pub(crate) const MAX_SMALL_FILE: u64 = 16 * 1024 * 1024;
+/// Samples whose sidecar files are read together.
+pub(crate) const SAMPLES_PER_ROUND: usize = 256;
+
+/// One file of a planned sample, with the facts its layout already gave.
+#[derive(Debug, Clone)]
+pub(crate) struct PlannedFile {
+    pub entry: ObjectEntry,
+    /// Image size from the annotations (COCO records), which spares reading the header.
+    pub size_hint: Option<(u32, u32)>,
+}
+
+impl PlannedFile {
+    pub fn new(entry: ObjectEntry) -> Self {
+        Self {
+            entry,
+            size_hint: None,
+        }
+    }
+}
+
+/// What is known of annotations staged ahead of their sample (see `wharf_catalog`'s
+/// annotation chunks).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct StagedAnnotations {
+    pub count: i64,
+    /// Folds every staged chunk, in order.
+    pub hash: u64,
+    /// Annotations per label.
+    pub labels: BTreeMap<String, i64>,
+    /// Some annotation is marked difficult or hard.
+    pub difficult: bool,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum PlannedAnnotations {
+    Inline(Vec<Annotation>),
+    Staged(StagedAnnotations),
+}
+
+/// A sample as its layout describes it.
+#[derive(Debug, Clone)]
+pub(crate) struct PlannedSample {
+    /// The path of the sample's main file; the key of the sample in the dataset.
+    pub key: String,
+    pub files: Vec<PlannedFile>,
+    pub annotations: PlannedAnnotations,
+    /// The format the annotations (or the layout) were read as.
+    pub format: &'static str,
+    pub usage: Option<String>,
+    pub hard: bool,
+    /// The scene or sequence the sample belongs to, for layouts that group frames.
+    pub scene: Option<String>,
+}
+
+impl PlannedSample {
+    /// A sample of one file with its annotations.
+    pub fn of_file(entry: ObjectEntry, annotations: Vec<Annotation>, format: &'static str) -> Self {
+        Self {
+            key: entry.path.clone(),
+            files: vec![PlannedFile::new(entry)],
+            annotations: PlannedAnnotations::Inline(annotations),
+            format,
+            usage: None,
+            hard: false,
+            scene: None,
+        }
+    }
+
+    pub fn annotation_count(&self) -> i64 {
+        match &self.annotations {
+            PlannedAnnotations::Inline(a) => a.len() as i64,
+            PlannedAnnotations::Staged(s) => s.count,
+        }
+    }
+}
+
+/// Where a reader's findings go. Readers call it in a stable order (see the module doc).
+pub(crate) trait ReadSink: Send {
+    /// Whether annotation chunks should be staged through [`ReadSink::stage`]; when not, a
+    /// streaming reader only counts them.
+    fn stages(&self) -> bool;
+    /// An annotation or label file was read.
+    fn annotation_file(&mut self, _path: &str) {}
+    /// The labels the source declares, before its samples.
+    fn labels(&mut self, labels: Vec<LabelDef>) -> impl Future<Output = WharfResult<()>> + Send;
+    /// A chunk of the sample `key`'s annotations, as a JSON array, ahead of the sample.
+    fn stage(
+        &mut self,
+        key: &str,
+        seq: i64,
+        body: String,
+    ) -> impl Future<Output = WharfResult<()>> + Send;
+    fn sample(&mut self, sample: PlannedSample) -> impl Future<Output = WharfResult<()>> + Send;
+    fn problem(&mut self, problem: Problem) -> impl Future<Output = WharfResult<()>> + Send;
+}
+
+/// What reading chose.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ReadOutcome {
+    pub format: Option<String>,
+    pub detection: Vec<FormatVerdict>,
+    /// Objects the listing found.
+    pub files: u64,
+}
+
+/// Checks a format name given by a user.
+pub fn check_format(format: &str) -> WharfResult<()> {
+    if FORMATS.contains(&format) {
+        Ok(())
+    } else {
+        Err(WharfError::invalid(format!(
+            "format '{format}' is not known; expected one of {}",
+            FORMATS.join(", ")
+        )))
+    }
+}
+
+/// Reads `source` in `format` (detected when `None`) into `sink`.
+pub(crate) async fn read_source(
+    source: &Source,
+    format: Option<&str>,
+    sink: &mut impl ReadSink,
+) -> WharfResult<ReadOutcome> {
+    if let Some(f) = format {
+        check_format(f)?;
+    }
+    if format == Some(PLAIN) {
+        let files = plain::stream(source, sink).await?;
+        return Ok(ReadOutcome {
+            format: Some(PLAIN.to_owned()),
+            detection: Vec::new(),
+            files,
+        });
+    }
+    let listing = list(source, sink).await?;
+    let heads = read_heads(source, &listing.summary).await;
+    let head = |path: &str| heads.get(path).cloned();
+    let verdicts = wharf_formats::detect(&listing.summary, &head);
+    let detected = format.is_none();
+    let chosen = match format {
+        Some(f) => f.to_owned(),
+        None => verdicts
+            .iter()
+            .find_map(|d| match d.verdict {
+                Verdict::Match { confidence, .. } if confidence >= AUTO_CONFIDENCE => {
+                    Some(d.format.to_owned())
+                }
+                _ => None,
+            })
+            .unwrap_or_else(|| PLAIN.to_owned()),
+    };
+    let mut tracked = Tracking {
+        inner: sink,
+        used: HashSet::new(),
+    };
+    let sink = &mut tracked;
+    match chosen.as_str() {
+        coco_format::FORMAT => {
+            for file in coco_format::annotation_files(&listing.summary, &head) {
+                coco::read(source, &file, &listing, sink).await?;
+            }
+        }
+        VOC => sidecar::read_voc(source, &listing, sink).await?,
+        YOLO => sidecar::read_yolo(source, &listing, sink).await?,
+        ROSETTA => sensor::read_rosetta(source, &listing, sink).await?,
+        xtreme1::FORMAT => sensor::read_xtreme1(source, &listing, sink).await?,
+        modelarts_dir::FORMAT => modelarts::read_dir(source, &listing, sink).await?,
+        manifest::FORMAT => {
+            for file in modelarts::manifest_files(&listing.summary, &head) {
+                modelarts::read_manifest(source, &file, &listing, sink).await?;
+            }
+        }
+        _ => {}
+    }
+    // A detected layout is a guess: what it did not use is still imported, as plain samples.
+    // A layout asked for by name reads only what it knows.
+    if detected || chosen == PLAIN {
+        let Tracking { inner, used } = tracked;
+        let left = listing
+            .entries
+            .into_iter()
+            .filter(|e| !used.contains(&e.path));
+        plain::from_listing(left, inner).await?;
+    }
+    Ok(ReadOutcome {
+        format: Some(chosen),
+        detection: verdicts.iter().map(verdict).collect(),
+        files: listing.summary.files,
+    })
+}
+
+/// Passes everything on, noting which listed files a layout used.
+struct Tracking<'a, S> {
+    inner: &'a mut S,
+    used: HashSet<String>,
+}
+
+impl<S: ReadSink> ReadSink for Tracking<'_, S> {
+    fn stages(&self) -> bool {
+        self.inner.stages()
+    }
+
+    fn annotation_file(&mut self, path: &str) {
+        self.used.insert(path.to_owned());
+        self.inner.annotation_file(path);
+    }
+
+    async fn labels(&mut self, labels: Vec<LabelDef>) -> WharfResult<()> {
+        self.inner.labels(labels).await
+    }
+
+    async fn stage(&mut self, key: &str, seq: i64, body: String) -> WharfResult<()> {
+        self.inner.stage(key, seq, body).await
+    }
+
+    async fn sample(&mut self, sample: PlannedSample) -> WharfResult<()> {
+        self.used
+            .extend(sample.files.iter().map(|f| f.entry.path.clone()));
+        self.inner.sample(sample).await
+    }
+
+    async fn problem(&mut self, problem: Problem) -> WharfResult<()> {
+        self.inner.problem(problem).await
+    }
+}
+
+/// The listing of a source, kept for the layouts that pair files: every entry, and indexes of
+/// the images by file name and by folder and stem.
+#[derive(Default)]
+pub(crate) struct Listing {
+    pub summary: ListingSummary,
+    pub entries: Vec<ObjectEntry>,
+    by_path: HashMap<String, usize>,
+    /// Image entries by file name, to find the files COCO records name.
+    images_by_name: HashMap<String, Vec<usize>>,
+    /// Image entries by folder and stem (`a/b/x` for `a/b/x.jpg`), to pair sidecar files.
+    images_by_stem: HashMap<String, usize>,
+}
+
+impl Listing {
+    fn add(&mut self, entry: ObjectEntry) {
+        self.summary.add(&entry.path);
+        let at = self.entries.len();
+        if entry.is_image() {
+            let name = file_name(&entry.path).to_owned();
+            self.images_by_stem.insert(stem(&entry.path).to_owned(), at);
+            self.images_by_name.entry(name).or_default().push(at);
+        }
+        self.by_path.insert(entry.path.clone(), at);
+        self.entries.push(entry);
+    }
+
+    pub fn entry(&self, path: &str) -> Option<&ObjectEntry> {
+        self.by_path.get(path).map(|&i| &self.entries[i])
+    }
+
+    /// Listed paths with this lowercase extension, in listing order.
+    pub fn with_extension<'a>(
+        &'a self,
+        extension: &'a str,
+    ) -> impl Iterator<Item = &'a ObjectEntry> {
+        self.entries
+            .iter()
+            .filter(move |e| wharf_formats::extension_of(&e.path) == extension)
+    }
+
+    /// Image entries, in listing order.
+    pub fn images(&self) -> impl Iterator<Item = &ObjectEntry> {
+        self.entries.iter().filter(|e| e.is_image())
+    }
+
+    pub fn image_count(&self) -> usize {
+        self.images_by_stem.len()
+    }
+
+    /// The listed image a record names: a path equal to `name`, or ending in `/name`.
+    pub fn resolve(&self, name: &str) -> Option<&ObjectEntry> {
+        let name = name.trim_start_matches("./");
+        self.images_by_name
+            .get(file_name(name))?
+            .iter()
+            .map(|&i| &self.entries[i])
+            .find(|e| e.path == name || e.path.ends_with(&format!("/{name}")))
+    }
+
+    /// The image a sidecar file describes: same folder and stem, or, for a label under a
+    /// `labels/` folder, the same place under `images/`.
+    pub fn image_for(&self, sidecar: &str) -> Option<&ObjectEntry> {
+        let key = stem(sidecar);
+        if let Some(&i) = self.images_by_stem.get(key) {
+            return Some(&self.entries[i]);
+        }
+        let moved = match key.rfind("/labels/") {
+            Some(i) => format!("{}/images/{}", &key[..i], &key[i + "/labels/".len()..]),
+            None => format!("images/{}", key.strip_prefix("labels/")?),
+        };
+        self.images_by_stem.get(&moved).map(|&i| &self.entries[i])
+    }
+
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.entries.iter().map(|e| e.path.as_str())
+    }
+}
+
+pub(crate) fn stem(path: &str) -> &str {
+    match path.rfind('.') {
+        Some(dot) if dot > path.rfind('/').map_or(0, |s| s + 1) => &path[..dot],
+        _ => path,
+    }
+}
+
+pub(crate) fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+async fn list(source: &Source, sink: &mut impl ReadSink) -> WharfResult<Listing> {
+    let mut listing = Listing::default();
+    let mut entries = source.list();
+    while let Some(item) = entries.next().await {
+        match item? {
+            Listed::Object(entry) => listing.add(entry),
+            Listed::Unreadable { path, error } => {
+                sink.problem(Problem::error(ProblemCode::Unreadable, path, error.message))
+                    .await?
+            }
+        }
+    }
+    if listing.summary.files == 0 {
+        return Err(empty_source(source));
+    }
+    Ok(listing)
+}
+
+pub(crate) fn empty_source(source: &Source) -> WharfError {
+    WharfError::new(
+        ErrorCode::SourceEmpty,
+        format!(
+            "no objects under '{}'; check the bucket and the prefix (a prefix names a folder, e.g. s3://bucket/images/)",
+            source.uri()
+        ),
+    )
+}
+
+/// Heads of the files detection may look at, read concurrently.
+async fn read_heads(source: &Source, summary: &ListingSummary) -> HashMap<String, Vec<u8>> {
+    let mut candidates: Vec<String> = [
+        "json", "jsonl", "manifest", "xml", "txt", "csv", "yaml", "yml", "names", "data",
+    ]
+    .iter()
+    .flat_map(|ext| summary.paths(ext).iter().take(HEADS_PER_EXTENSION).cloned())
+    .collect();
+    candidates.extend(summary.well_known().iter().cloned());
+    candidates.sort();
+    candidates.dedup();
+    futures::stream::iter(candidates)
+        .map(|path| {
+            async move {
+                source
+                    .head(&path, HEAD_BYTES)
+                    .await
+                    .ok()
+                    .map(|bytes| (path, bytes))
+            }
+            .boxed()
+        })
+        .buffer_unordered(FILES_AT_ONCE)
+        .filter_map(futures::future::ready)
+        .collect()
+        .await
+}
+
+/// Reads small files whole, concurrently, in the order given. A file that cannot be read (or
+/// is larger than [`MAX_SMALL_FILE`]) is a problem of its own.
+pub(crate) async fn read_small_files(
+    source: &Source,
+    paths: impl IntoIterator<Item = String>,
+    sink: &mut impl ReadSink,
+) -> WharfResult<Vec<(String, Vec<u8>)>> {
+    let read: Vec<(String, WharfResult<Vec<u8>>)> = futures::stream::iter(paths)
+        .map(|path| {
+            async move {
+                let bytes = source.head(&path, MAX_SMALL_FILE + 1).await;
+                (path, bytes)
+            }
+            .boxed()
+        })
+        .buffered(FILES_AT_ONCE)
+        .collect()
+        .await;
+    let mut files = Vec::with_capacity(read.len());
+    for (path, bytes) in read {
+        match bytes {
+            Ok(bytes) if bytes.len() as u64 > MAX_SMALL_FILE => {
+                sink.problem(
+                    Problem::error(
+                        ProblemCode::TooLarge,
+                        &path,
+                        format!("the file is larger than {MAX_SMALL_FILE} bytes, the most read for a label file"),
+                    ),
+                )
+                .await?
+            }
+            Ok(bytes) => {
+                sink.annotation_file(&path);
+                files.push((path, bytes))
+            }
+            Err(e) => {
+                sink.problem(Problem::error(ProblemCode::Unreadable, path, e.message))
+                    .await?
+            }
+        }
+    }
+    Ok(files)
+}
+
+/// Emits every problem of a list.
+pub(crate) async fn problems(
+    sink: &mut impl ReadSink,
+    list: impl IntoIterator<Item = Problem>,
+) -> WharfResult<()> {
+    for problem in list {
+        sink.problem(problem).await?;
+    }
+    Ok(())
+}
+
+fn verdict(detection: &wharf_formats::Detection) -> FormatVerdict {
+    match &detection.verdict {
+        Verdict::Match {
+            confidence,
+            reasons,
+        } => FormatVerdict {
+            format: detection.format.to_owned(),
+            matched: true,
+            confidence: *confidence,
+            reasons: reasons.clone(),
+        },
+        Verdict::Reject { reason } => FormatVerdict {
+            format: detection.format.to_owned(),
+            matched: false,
+            confidence: 0.0,
+            reasons: vec![reason.clone()],
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn listing(paths: &[&str]) -> Listing {
+        let mut listing = Listing::default();
+        for p in paths {
+            let media_type = if p.ends_with(".jpg") {
+                "image/jpeg"
+            } else {
+                "text/plain"
+            };
+            listing.add(ObjectEntry {
+                path: (*p).to_owned(),
+                size: 1,
+                fingerprint: String::new(),
+                modified_ms: None,
+                media_type: media_type.to_owned(),
+            });
+        }
+        listing
+    }
+
+    #[test]
+    fn sidecars_pair_beside_their_image_or_across_labels_and_images() {
+        let l = listing(&[
+            "a/x.jpg",
+            "a/x.xml",
+            "set/images/train/y.jpg",
+            "set/labels/train/y.txt",
+            "images/z.jpg",
+            "labels/z.txt",
+            "a/lonely.xml",
+        ]);
+        let path = |e: Option<&ObjectEntry>| e.map(|e| e.path.clone());
+        assert_eq!(path(l.image_for("a/x.xml")).as_deref(), Some("a/x.jpg"));
+        assert_eq!(
+            path(l.image_for("set/labels/train/y.txt")).as_deref(),
+            Some("set/images/train/y.jpg")
+        );
+        assert_eq!(
+            path(l.image_for("labels/z.txt")).as_deref(),
+            Some("images/z.jpg")
+        );
+        assert_eq!(path(l.image_for("a/lonely.xml")), None);
+        assert_eq!(path(l.resolve("x.jpg")).as_deref(), Some("a/x.jpg"));
+        assert_eq!(
+            path(l.resolve("train/y.jpg")).as_deref(),
+            Some("set/images/train/y.jpg")
+        );
+        assert_eq!(path(l.resolve("nope.jpg")), None);
+        assert_eq!(stem("a.b/c"), "a.b/c");
+    }
+}

@@ -1,0 +1,402 @@
+//! ModelArts layouts: JSON-lines manifests, and the directory layouts of its import guide.
+//!
+//! Texts are samples without a file of their own: a line of a text file, or a manifest's
+//! `content://`. Such a sample's key is `file:line`, its file is the file it was read from,
+//! and its text is kept as a [`Shape::Text`] annotation with an empty label (which no label
+//! set counts).
+
+use std::collections::HashMap;
+use std::io::Read;
+
+use tokio::sync::mpsc;
+use wharf_formats::manifest::{self, ManifestSample, ManifestSink};
+use wharf_formats::{ListingSummary, modelarts_dir, voc};
+use wharf_model::{Annotation, Problem, ProblemCode, Shape, WharfError, WharfResult};
+use wharf_storage::{ObjectEntry, Source};
+
+use super::{
+    Listing, PlannedAnnotations, PlannedSample, ReadSink, SAMPLES_PER_ROUND, problems,
+    read_small_files,
+};
+
+/// Manifest lines in flight between the reader's thread and the sink.
+const LINES_AHEAD: usize = 256;
+
+/// ModelArts directory layouts. The layout is chosen by what the source holds: images
+/// (classification by folder or `.txt` sidecar), else `.wav` files (sound classification by
+/// folder), else CSV files (tables), else text files (text classification).
+pub(super) async fn read_dir(
+    source: &Source,
+    listing: &Listing,
+    sink: &mut impl ReadSink,
+) -> WharfResult<()> {
+    let (labelled, labels, found) = if listing.image_count() > 0 {
+        let sidecars: Vec<String> = listing
+            .with_extension("txt")
+            .filter(|t| listing.image_for(&t.path).is_some())
+            .map(|t| t.path.clone())
+            .collect();
+        let texts: HashMap<String, Vec<u8>> = read_small_files(source, sidecars, sink)
+            .await?
+            .into_iter()
+            .collect();
+        modelarts_dir::image_classification(listing.paths(), &|p| texts.get(p).cloned())
+    } else if listing.summary.count("wav") > 0 {
+        modelarts_dir::sound_classification(listing.paths())
+    } else if listing.summary.count("csv") > 0 {
+        for table in listing.with_extension("csv") {
+            read_table(source, table, sink).await?;
+        }
+        return Ok(());
+    } else {
+        return read_text_classification(source, listing, sink).await;
+    };
+    sink.labels(labels).await?;
+    problems(sink, found).await?;
+    for sample in labelled {
+        if let Some(entry) = listing.entry(&sample.path) {
+            sink.sample(PlannedSample::of_file(
+                entry.clone(),
+                sample.annotations,
+                modelarts_dir::FORMAT,
+            ))
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// One CSV table, streamed through the checker (rows are checked, never kept); the table is
+/// one sample.
+async fn read_table(
+    source: &Source,
+    table: &ObjectEntry,
+    sink: &mut impl ReadSink,
+) -> WharfResult<()> {
+    sink.annotation_file(&table.path);
+    let runtime = tokio::runtime::Handle::current();
+    let reader_source = source.clone();
+    let path = table.path.clone();
+    let checked =
+        tokio::task::spawn_blocking(move || -> WharfResult<modelarts_dir::TableReport> {
+            let mut reader = runtime.block_on(reader_source.blocking_reader(&path))?;
+            let mut checker = modelarts_dir::TableChecker::new(&path, true, None);
+            let mut buf = vec![0; 256 * 1024];
+            loop {
+                let n = reader.read(&mut buf).map_err(|e| {
+                    WharfError::new(wharf_model::ErrorCode::StorageError, e.to_string())
+                })?;
+                if n == 0 {
+                    return Ok(checker.finish());
+                }
+                checker.feed(&buf[..n]);
+            }
+        })
+        .await;
+    match checked {
+        Ok(Ok(report)) => {
+            problems(sink, report.problems).await?;
+            sink.sample(PlannedSample::of_file(
+                table.clone(),
+                Vec::new(),
+                modelarts_dir::FORMAT,
+            ))
+            .await
+        }
+        Ok(Err(e)) => {
+            sink.problem(Problem::error(
+                ProblemCode::Unreadable,
+                &table.path,
+                e.message,
+            ))
+            .await
+        }
+        Err(e) => {
+            sink.problem(Problem::error(
+                ProblemCode::Unreadable,
+                &table.path,
+                format!("reading stopped unexpectedly: {e}"),
+            ))
+            .await
+        }
+    }
+}
+
+/// Text classification: `X.txt` with `X_result.txt` (label_type 0) when there are result
+/// files, else one sample and its labels a line (label_type 1, tab then commas).
+async fn read_text_classification(
+    source: &Source,
+    listing: &Listing,
+    sink: &mut impl ReadSink,
+) -> WharfResult<()> {
+    let (pairs, found) = modelarts_dir::text_result_pairs(listing.paths());
+    problems(sink, found).await?;
+    if pairs.is_empty() {
+        let texts: Vec<String> = listing
+            .with_extension("txt")
+            .map(|t| t.path.clone())
+            .collect();
+        for (path, bytes) in read_small_files(source, texts, sink).await? {
+            let (read, found) = modelarts_dir::text_lines(
+                &bytes,
+                &path,
+                &modelarts_dir::TextLabelFormat::default(),
+            );
+            problems(sink, found).await?;
+            text_samples(listing, &path, read, sink).await?;
+        }
+    } else {
+        for (text, result) in pairs {
+            let mut files = read_small_files(source, [text.clone(), result.clone()], sink).await?;
+            let (Some((_, result_bytes)), Some((_, text_bytes))) = (files.pop(), files.pop())
+            else {
+                continue;
+            };
+            let (read, found) =
+                modelarts_dir::text_with_results(&text_bytes, &text, &result_bytes, &result);
+            problems(sink, found).await?;
+            text_samples(listing, &text, read, sink).await?;
+        }
+    }
+    Ok(())
+}
+
+async fn text_samples(
+    listing: &Listing,
+    file: &str,
+    samples: Vec<modelarts_dir::TextSample>,
+    sink: &mut impl ReadSink,
+) -> WharfResult<()> {
+    let Some(entry) = listing.entry(file) else {
+        return Ok(());
+    };
+    for sample in samples {
+        let mut annotations = vec![text_annotation(sample.text, modelarts_dir::FORMAT)];
+        annotations.extend(sample.labels.into_iter().map(|label| Annotation {
+            label,
+            shape: Shape::Class,
+            ..text_annotation(String::new(), modelarts_dir::FORMAT)
+        }));
+        let mut planned = PlannedSample::of_file(entry.clone(), annotations, modelarts_dir::FORMAT);
+        planned.key = format!("{file}:{}", sample.line);
+        sink.sample(planned).await?;
+    }
+    Ok(())
+}
+
+/// A sample's own text, kept as an annotation with no label.
+fn text_annotation(text: String, format: &str) -> Annotation {
+    Annotation {
+        label: String::new(),
+        shape: Shape::Text { text },
+        attributes: Default::default(),
+        confidence: None,
+        annotated_by: None,
+        difficult: false,
+        hard: false,
+        source_format: format.to_owned(),
+    }
+}
+
+/// The manifests of a source: `.manifest` files, and JSON-lines files whose first line is a
+/// sample.
+pub(super) fn manifest_files(
+    summary: &ListingSummary,
+    head: &dyn Fn(&str) -> Option<Vec<u8>>,
+) -> Vec<String> {
+    let looks_like_samples = |path: &&String| {
+        head(path).is_some_and(|bytes| {
+            let text = String::from_utf8_lossy(&bytes);
+            let first = text
+                .trim_start_matches('\u{feff}')
+                .lines()
+                .find(|l| !l.trim().is_empty())
+                .unwrap_or("");
+            serde_json::from_str::<serde_json::Value>(first)
+                .is_ok_and(|v| v.get("source").is_some())
+        })
+    };
+    let mut files: Vec<String> = summary.paths("manifest").to_vec();
+    files.extend(
+        ["jsonl", "json"]
+            .iter()
+            .flat_map(|e| summary.paths(e))
+            .filter(looks_like_samples)
+            .cloned(),
+    );
+    files
+}
+
+enum Line {
+    Sample(Box<ManifestSample>),
+    Problem(Problem),
+}
+
+/// A ModelArts manifest, streamed line by line. A sample's `source` must be an object of the
+/// source (matched by its key, or the end of it); `annotation-loc` VOC files are read and
+/// their objects become the sample's annotations.
+pub(super) async fn read_manifest(
+    source: &Source,
+    file: &str,
+    listing: &Listing,
+    sink: &mut impl ReadSink,
+) -> WharfResult<()> {
+    sink.annotation_file(file);
+    let (tx, mut rx) = mpsc::channel(LINES_AHEAD);
+    let runtime = tokio::runtime::Handle::current();
+    let reader_source = source.clone();
+    let path = file.to_owned();
+    let reader = tokio::task::spawn_blocking(move || {
+        let mut forward = ForwardLines { tx };
+        match runtime.block_on(reader_source.blocking_reader(&path)) {
+            Ok(reader) => {
+                manifest::read(std::io::BufReader::new(reader), &path, &mut forward);
+            }
+            Err(e) => forward.problem(Problem::error(ProblemCode::Unreadable, &path, e.message)),
+        }
+    });
+    let reader = tokio_util::task::AbortOnDropHandle::new(reader);
+    let mut round: Vec<ManifestSample> = Vec::with_capacity(SAMPLES_PER_ROUND);
+    while let Some(line) = rx.recv().await {
+        match line {
+            Line::Problem(problem) => sink.problem(problem).await?,
+            Line::Sample(sample) => {
+                round.push(*sample);
+                if round.len() == SAMPLES_PER_ROUND {
+                    manifest_round(source, file, listing, std::mem::take(&mut round), sink).await?;
+                }
+            }
+        }
+    }
+    manifest_round(source, file, listing, round, sink).await?;
+    if let Err(e) = reader.await {
+        sink.problem(Problem::error(
+            ProblemCode::Unreadable,
+            file,
+            format!("reading stopped unexpectedly: {e}"),
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
+async fn manifest_round(
+    source: &Source,
+    file: &str,
+    listing: &Listing,
+    round: Vec<ManifestSample>,
+    sink: &mut impl ReadSink,
+) -> WharfResult<()> {
+    let locations: Vec<String> = round
+        .iter()
+        .flat_map(|s| &s.annotation_files)
+        .filter_map(|a| object_of(listing, &a.location).map(|e| e.path.clone()))
+        .collect();
+    let mut documents: HashMap<String, Vec<u8>> = read_small_files(source, locations, sink)
+        .await?
+        .into_iter()
+        .collect();
+    for sample in round {
+        let mut planned = match &sample.source {
+            manifest::Source::Object(uri) => match object_of(listing, uri) {
+                Some(entry) => PlannedSample::of_file(entry.clone(), Vec::new(), manifest::FORMAT),
+                None => {
+                    sink.problem(
+                        Problem::error(
+                            ProblemCode::MissingFile,
+                            file,
+                            format!("the sample's source '{uri}' is not an object of the source; the sample is left out"),
+                        )
+                        .at_line(sample.line)
+                        .field("source")
+                        .found(uri)
+                        .expected("an object under the import's source, named by its full URI or its key"),
+                    )
+                    .await?;
+                    continue;
+                }
+            },
+            manifest::Source::Content(text) => {
+                let Some(entry) = listing.entry(file) else {
+                    continue;
+                };
+                let mut planned =
+                    PlannedSample::of_file(entry.clone(), Vec::new(), manifest::FORMAT);
+                planned.key = format!("{file}:{}", sample.line);
+                planned.annotations = PlannedAnnotations::Inline(vec![text_annotation(
+                    text.clone(),
+                    manifest::FORMAT,
+                )]);
+                planned
+            }
+        };
+        let mut annotations = match planned.annotations {
+            PlannedAnnotations::Inline(a) => a,
+            PlannedAnnotations::Staged(_) => Vec::new(),
+        };
+        annotations.extend(sample.annotations);
+        for location in &sample.annotation_files {
+            let Some(entry) = object_of(listing, &location.location) else {
+                sink.problem(
+                    Problem::error(
+                        ProblemCode::MissingFile,
+                        file,
+                        format!(
+                            "annotation-loc '{}' is not an object of the source; the sample is imported without its labels",
+                            location.location
+                        ),
+                    )
+                    .at_line(sample.line)
+                    .field("annotation-loc")
+                    .found(&location.location),
+                )
+                .await?;
+                continue;
+            };
+            if let Some(bytes) = documents.remove(&entry.path) {
+                let document = voc::parse(&bytes, &entry.path);
+                problems(sink, document.problems).await?;
+                if let (Some(w), Some(h)) = (document.width, document.height) {
+                    planned.files[0].size_hint = Some((w, h));
+                }
+                annotations.extend(document.annotations);
+            }
+        }
+        planned.annotations = PlannedAnnotations::Inline(annotations);
+        planned.usage = sample.usage;
+        planned.hard = sample.hard;
+        sink.sample(planned).await?;
+    }
+    Ok(())
+}
+
+/// The listed object a manifest URI names: its key within the bucket, or the longest end of
+/// that key that is a listed path (the import's source may be a prefix of the bucket).
+fn object_of<'a>(listing: &'a Listing, uri: &str) -> Option<&'a ObjectEntry> {
+    let key = match uri.split_once("://") {
+        Some((_, rest)) => rest.split_once('/').map_or("", |(_, key)| key),
+        None => uri.trim_start_matches("./"),
+    };
+    let mut candidate = key;
+    loop {
+        if let Some(entry) = listing.entry(candidate) {
+            return Some(entry);
+        }
+        candidate = candidate.split_once('/')?.1;
+    }
+}
+
+struct ForwardLines {
+    tx: mpsc::Sender<Line>,
+}
+
+impl ManifestSink for ForwardLines {
+    fn sample(&mut self, sample: ManifestSample) {
+        // A closed channel means the sink stopped; the reader runs out on its own.
+        let _ = self.tx.blocking_send(Line::Sample(Box::new(sample)));
+    }
+
+    fn problem(&mut self, problem: Problem) {
+        let _ = self.tx.blocking_send(Line::Problem(problem));
+    }
+}
