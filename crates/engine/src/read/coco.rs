@@ -17,15 +17,17 @@ use wharf_storage::Source;
 
 use super::{Listing, PlannedAnnotations, PlannedFile, PlannedSample, ReadSink, StagedAnnotations};
 
-/// Runs in flight between the reader's thread and the sink.
-const RUNS_AHEAD: usize = 64;
+/// Batches of runs in flight between the reader's thread and the sink.
+const BATCHES_AHEAD: usize = 16;
+/// Runs sent together: one hand-over per run would cost more than the run.
+const RUNS_PER_BATCH: usize = 512;
 /// The most annotations in one staged chunk.
 const MAX_RUN: usize = 1000;
 
 enum Event {
     Labels(Vec<LabelDef>),
     Image(CocoImage),
-    Run(Run),
+    Runs(Vec<Run>),
     Problem(Problem),
 }
 
@@ -54,7 +56,7 @@ pub(super) async fn read(
 ) -> WharfResult<()> {
     sink.annotation_file(file);
     let stages = sink.stages();
-    let (tx, mut rx) = mpsc::channel(RUNS_AHEAD);
+    let (tx, mut rx) = mpsc::channel(BATCHES_AHEAD);
     let runtime = tokio::runtime::Handle::current();
     let reader_source = source.clone();
     let path = file.to_owned();
@@ -64,6 +66,7 @@ pub(super) async fn read(
             stages,
             image_id: 0,
             run: Vec::new(),
+            runs: Vec::with_capacity(RUNS_PER_BATCH),
         };
         let open = || {
             runtime
@@ -72,6 +75,7 @@ pub(super) async fn read(
         };
         coco::read(open, &path, &mut forward);
         forward.end_run();
+        forward.send_runs();
     });
     // Stops the reader's thread at its next send when the sink gives up early.
     let reader = tokio_util::task::AbortOnDropHandle::new(reader);
@@ -89,23 +93,25 @@ pub(super) async fn read(
                     chunks: 0,
                 });
             }
-            Event::Run(run) => {
-                let Some(state) = by_id.get(&run.image_id).map(|&i| &mut images[i]) else {
-                    continue;
-                };
-                let staged = &mut state.staged;
-                staged.count += run.count;
-                staged.difficult |= run.difficult;
-                for (label, n) in run.labels {
-                    *staged.labels.entry(label).or_default() += n;
-                }
-                if let Some(body) = run.body
-                    && let Some(entry) = listing.resolve(&state.image.file_name)
-                {
-                    staged.hash =
-                        xxhash_rust::xxh3::xxh3_64_with_seed(body.as_bytes(), staged.hash);
-                    sink.stage(&entry.path, state.chunks, body).await?;
-                    state.chunks += 1;
+            Event::Runs(runs) => {
+                for run in runs {
+                    let Some(state) = by_id.get(&run.image_id).map(|&i| &mut images[i]) else {
+                        continue;
+                    };
+                    let staged = &mut state.staged;
+                    staged.count += run.count;
+                    staged.difficult |= run.difficult;
+                    for (label, n) in run.labels {
+                        *staged.labels.entry(label).or_default() += n;
+                    }
+                    if let Some(body) = run.body
+                        && let Some(entry) = listing.resolve(&state.image.file_name)
+                    {
+                        staged.hash =
+                            xxhash_rust::xxh3::xxh3_64_with_seed(body.as_bytes(), staged.hash);
+                        sink.stage(&entry.path, state.chunks, body).await?;
+                        state.chunks += 1;
+                    }
                 }
             }
             Event::Problem(problem) => sink.problem(problem).await?,
@@ -162,12 +168,22 @@ struct Forward {
     stages: bool,
     image_id: i64,
     run: Vec<Annotation>,
+    runs: Vec<Run>,
 }
 
 impl Forward {
-    fn send(&self, event: Event) {
+    /// Sends an event after the runs before it, so that the sink sees them in file order.
+    fn send(&mut self, event: Event) {
+        self.send_runs();
         // A closed channel means the sink stopped; the reader runs out on its own.
         let _ = self.tx.blocking_send(event);
+    }
+
+    fn send_runs(&mut self) {
+        if !self.runs.is_empty() {
+            let runs = std::mem::replace(&mut self.runs, Vec::with_capacity(RUNS_PER_BATCH));
+            let _ = self.tx.blocking_send(Event::Runs(runs));
+        }
     }
 
     fn end_run(&mut self) {
@@ -185,13 +201,16 @@ impl Forward {
         let body = self
             .stages
             .then(|| serde_json::to_string(&run).unwrap_or_else(|_| "[]".to_owned()));
-        self.send(Event::Run(Run {
+        self.runs.push(Run {
             image_id: self.image_id,
             count: run.len() as i64,
             body,
             labels,
             difficult: run.iter().any(|a| a.difficult || a.hard),
-        }));
+        });
+        if self.runs.len() >= RUNS_PER_BATCH {
+            self.send_runs();
+        }
     }
 }
 
