@@ -118,12 +118,7 @@ pub(super) async fn read(
         }
     }
     if let Err(e) = reader.await {
-        sink.problem(Problem::error(
-            ProblemCode::Unreadable,
-            file,
-            format!("reading stopped unexpectedly: {e}"),
-        ))
-        .await?;
+        sink.problem(super::reader_stopped(file, e)).await?;
     }
     for state in images {
         let image = state.image;

@@ -494,6 +494,15 @@ pub(crate) async fn problems(
     Ok(())
 }
 
+/// The problem of a reader thread that ended without finishing its file (it panicked).
+pub(crate) fn reader_stopped(file: &str, error: tokio::task::JoinError) -> Problem {
+    Problem::error(
+        ProblemCode::Unreadable,
+        file,
+        format!("reading stopped unexpectedly: {error}"),
+    )
+}
+
 fn verdict(detection: &wharf_formats::Detection) -> FormatVerdict {
     match &detection.verdict {
         Verdict::Match {

@@ -111,14 +111,7 @@ async fn read_table(
             ))
             .await
         }
-        Err(e) => {
-            sink.problem(Problem::error(
-                ProblemCode::Unreadable,
-                &table.path,
-                format!("reading stopped unexpectedly: {e}"),
-            ))
-            .await
-        }
+        Err(e) => sink.problem(super::reader_stopped(&table.path, e)).await,
     }
 }
 
@@ -270,12 +263,7 @@ pub(super) async fn read_manifest(
     }
     manifest_round(source, file, listing, round, sink).await?;
     if let Err(e) = reader.await {
-        sink.problem(Problem::error(
-            ProblemCode::Unreadable,
-            file,
-            format!("reading stopped unexpectedly: {e}"),
-        ))
-        .await?;
+        sink.problem(super::reader_stopped(file, e)).await?;
     }
     Ok(())
 }
