@@ -22,8 +22,7 @@ use sqlx::Row;
 use wharf_model::{Annotation, Label, LabelDef, WharfError, WharfResult};
 
 use crate::jobs::lost_lease;
-use crate::samples::ROWS_PER_STATEMENT;
-use crate::sql::DynamicSql;
+use crate::sql::{DynamicSql, rows_per_statement};
 use crate::{Catalog, ClaimedJob, db_err};
 
 /// A run of one sample's annotations.
@@ -81,7 +80,7 @@ impl Catalog {
             WharfError::internal("labels declared before the version was prepared")
         })?;
         let mut tx = self.pool.begin().await.map_err(db_err)?;
-        for chunk in labels.chunks(ROWS_PER_STATEMENT / 8) {
+        for chunk in labels.chunks(rows_per_statement(6)) {
             let mut sql = DynamicSql::new(
                 "INSERT INTO labels (dataset_id, version, name, source_id, parent, definition) VALUES ",
             );
@@ -168,7 +167,7 @@ pub(crate) async fn insert_chunks<'a>(
     chunks: impl Iterator<Item = &'a AnnotationChunk>,
 ) -> WharfResult<()> {
     let chunks: Vec<&AnnotationChunk> = chunks.collect();
-    for rows in chunks.chunks(ROWS_PER_STATEMENT / 2) {
+    for rows in chunks.chunks(rows_per_statement(4)) {
         let mut sql =
             DynamicSql::new("INSERT INTO annotations (sample_id, seq, job_id, body) VALUES ");
         sql.rows(rows.len(), 4)
@@ -193,7 +192,7 @@ pub(crate) async fn add_label_counts(
     version: i64,
     counts: &[LabelCount],
 ) -> WharfResult<()> {
-    for rows in counts.chunks(ROWS_PER_STATEMENT / 5) {
+    for rows in counts.chunks(rows_per_statement(5)) {
         let mut sql = DynamicSql::new(
             "INSERT INTO labels (dataset_id, version, name, annotations, samples) VALUES ",
         );

@@ -32,8 +32,8 @@ use wharf_model::{
 };
 
 use crate::annotations::{AnnotationChunk, LabelCount, add_label_counts, insert_chunks};
-use crate::samples::{NewSample, ROWS_PER_STATEMENT};
-use crate::sql::DynamicSql;
+use crate::samples::NewSample;
+use crate::sql::{DynamicSql, rows_per_statement};
 use crate::{Backend, Catalog, db_err, format_ms, new_id, now_ms};
 
 #[derive(Debug, Clone)]
@@ -297,7 +297,7 @@ impl Catalog {
         paths: &[String],
     ) -> WharfResult<HashSet<String>> {
         let mut found = HashSet::new();
-        for chunk in paths.chunks(ROWS_PER_STATEMENT) {
+        for chunk in paths.chunks(rows_per_statement(1)) {
             let mut sql = DynamicSql::new(
                 "SELECT DISTINCT path FROM job_errors WHERE job_id = $1 AND path IN ",
             );
@@ -451,7 +451,7 @@ impl Catalog {
         if owned != 1 {
             return Err(lost_lease(&job.id));
         }
-        for ids in batch.replaced.chunks(ROWS_PER_STATEMENT) {
+        for ids in batch.replaced.chunks(rows_per_statement(1)) {
             let mut sql = DynamicSql::new(
                 "UPDATE samples SET removed_in = $1 WHERE removed_in IS NULL AND id IN ",
             );
@@ -462,7 +462,7 @@ impl Catalog {
             }
             q.execute(&mut *tx).await.map_err(db_err)?;
         }
-        for ids in batch.unchanged.chunks(ROWS_PER_STATEMENT) {
+        for ids in batch.unchanged.chunks(rows_per_statement(1)) {
             let mut sql = DynamicSql::new("UPDATE samples SET last_seen_job = $1 WHERE id IN ");
             sql.param_after(1).tuple(ids.len());
             let mut q = sql.query().bind(&job.id);
@@ -477,7 +477,7 @@ impl Catalog {
             .iter()
             .map(|s| s.id.clone().unwrap_or_else(new_id))
             .collect();
-        let per_statement = ROWS_PER_STATEMENT / 2;
+        let per_statement = rows_per_statement(SAMPLE_COLUMNS);
         for (samples, ids) in batch
             .new_samples
             .chunks(per_statement)
@@ -527,7 +527,7 @@ impl Catalog {
             .zip(&ids)
             .flat_map(|(s, id)| s.files.iter().map(move |f| (id, f)))
             .collect();
-        for chunk in files.chunks(per_statement) {
+        for chunk in files.chunks(rows_per_statement(FILE_COLUMNS)) {
             let mut sql = DynamicSql::new(
                 "INSERT INTO files (sample_id, path, size, fingerprint, modified_at, media_type, width, height, points) VALUES ",
             );

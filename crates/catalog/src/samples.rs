@@ -6,7 +6,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 use wharf_model::{DatasetFile, ErrorCode, Page, Sample, WharfError, WharfResult};
 
-use crate::sql::DynamicSql;
+use crate::sql::{DynamicSql, rows_per_statement};
 use crate::{Catalog, db_err, format_ms};
 
 /// A sample as the engine writes it.
@@ -86,10 +86,6 @@ fn sample_from_row(row: &AnyRow) -> WharfResult<Sample> {
     })
 }
 
-/// Rows per statement when a batch touches many samples (well under both databases' limits on
-/// parameters per statement).
-pub(crate) const ROWS_PER_STATEMENT: usize = 500;
-
 impl Catalog {
     /// The live revisions of `keys` in a dataset.
     pub async fn live_samples(
@@ -98,7 +94,7 @@ impl Catalog {
         keys: &[String],
     ) -> WharfResult<HashMap<String, LiveSample>> {
         let mut found = HashMap::with_capacity(keys.len());
-        for chunk in keys.chunks(ROWS_PER_STATEMENT) {
+        for chunk in keys.chunks(rows_per_statement(1)) {
             let mut sql = DynamicSql::new(
                 "SELECT id, sample_key, fingerprint, last_seen_job FROM samples WHERE dataset_id = ",
             );
