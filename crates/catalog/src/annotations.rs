@@ -2,14 +2,10 @@
 //!
 //! # Annotations
 //!
-//! A sample revision's annotations are stored as chunks: JSON arrays of normalised
-//! [`Annotation`]s, ordered by `seq`. Most readers meet a sample's annotations together and
-//! write them as one chunk with the sample (see [`NewSample`](crate::NewSample)). A streamed
-//! COCO file lists annotations in any order, so its reader stages runs of annotations as they
-//! come, under the revision id the sample will get ([`staged_sample_id`]), and writes the
-//! sample itself once the file has been read and the sample's fingerprint is known. Staging is
-//! idempotent (a chunk is keyed by sample and `seq`), so a resumed job may stage again; chunks
-//! of samples the job did not keep are dropped when it ends.
+//! A sample revision's annotations are stored with it, in the same checkpoint, as one JSON
+//! array of normalised [`Annotation`]s (see [`NewSample`](crate::NewSample)). The table keys
+//! them by sample and `seq` so that a revision may hold several arrays, read back in order;
+//! imports write one.
 //!
 //! # Label sets
 //!
@@ -21,19 +17,8 @@
 use sqlx::Row;
 use wharf_model::{Annotation, Label, LabelDef, WharfError, WharfResult};
 
-use crate::jobs::lost_lease;
 use crate::sql::{DynamicSql, rows_per_statement};
 use crate::{Catalog, ClaimedJob, db_err};
-
-/// A run of one sample's annotations.
-#[derive(Debug, Clone)]
-pub struct AnnotationChunk {
-    pub sample_id: String,
-    /// Orders the chunks of a sample; unique within it.
-    pub seq: i64,
-    /// A JSON array of annotations.
-    pub body: String,
-}
 
 /// How many annotations and samples of a batch carry one label.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -43,37 +28,7 @@ pub struct LabelCount {
     pub samples: i64,
 }
 
-/// The revision id a job gives the sample `key` when it stages the sample's annotations ahead
-/// of the sample: the same for every attempt of the job, and never another job's.
-pub fn staged_sample_id(job_id: &str, key: &str) -> String {
-    let name = format!("{job_id}\n{key}");
-    uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, name.as_bytes()).to_string()
-}
-
 impl Catalog {
-    /// Stores annotation chunks ahead of their samples. Chunks already stored (by an earlier
-    /// attempt) are left as they are.
-    pub async fn stage_annotations(
-        &self,
-        job: &ClaimedJob,
-        chunks: &[AnnotationChunk],
-    ) -> WharfResult<()> {
-        let mut tx = self.pool.begin().await.map_err(db_err)?;
-        let owned = sqlx::query(
-            "SELECT 1 FROM jobs WHERE id = $1 AND lease_owner = $2 AND state = 'running'",
-        )
-        .bind(&job.id)
-        .bind(&job.lease_owner)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(db_err)?;
-        if owned.is_none() {
-            return Err(lost_lease(&job.id));
-        }
-        insert_chunks(&mut tx, &job.id, chunks.iter()).await?;
-        tx.commit().await.map_err(db_err)
-    }
-
     /// Records the labels a source declares in the label set of the job's pending version.
     pub async fn declare_labels(&self, job: &ClaimedJob, labels: &[LabelDef]) -> WharfResult<()> {
         let version = job.version_number.ok_or_else(|| {
@@ -160,25 +115,19 @@ impl Catalog {
     }
 }
 
-/// Inserts chunks, leaving any already stored under the same sample and `seq`.
-pub(crate) async fn insert_chunks<'a>(
+/// Inserts new sample revisions' annotations: pairs of a sample id and a JSON array.
+pub(crate) async fn insert_annotations(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     job_id: &str,
-    chunks: impl Iterator<Item = &'a AnnotationChunk>,
+    rows: &[(&str, &str)],
 ) -> WharfResult<()> {
-    let chunks: Vec<&AnnotationChunk> = chunks.collect();
-    for rows in chunks.chunks(rows_per_statement(4)) {
+    for rows in rows.chunks(rows_per_statement(4)) {
         let mut sql =
             DynamicSql::new("INSERT INTO annotations (sample_id, seq, job_id, body) VALUES ");
-        sql.rows(rows.len(), 4)
-            .push(" ON CONFLICT (sample_id, seq) DO NOTHING");
+        sql.rows(rows.len(), 4);
         let mut q = sql.query();
-        for chunk in rows {
-            q = q
-                .bind(&chunk.sample_id)
-                .bind(chunk.seq)
-                .bind(job_id)
-                .bind(&chunk.body);
+        for (sample_id, body) in rows {
+            q = q.bind(*sample_id).bind(0_i64).bind(job_id).bind(*body);
         }
         q.execute(&mut **tx).await.map_err(db_err)?;
     }

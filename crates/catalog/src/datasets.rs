@@ -227,8 +227,7 @@ impl Catalog {
                 ),
             ));
         }
-        // Annotations hang off sample ids without a foreign key (they may be staged ahead of
-        // their sample), so they go first.
+        // Annotations hang off sample ids without a foreign key, so they go first.
         sqlx::query(
             "DELETE FROM annotations WHERE sample_id IN (SELECT id FROM samples WHERE dataset_id = $1)",
         )

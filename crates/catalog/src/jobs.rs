@@ -31,7 +31,7 @@ use wharf_model::{
     Severity, WharfError, WharfResult,
 };
 
-use crate::annotations::{AnnotationChunk, LabelCount, add_label_counts, insert_chunks};
+use crate::annotations::{LabelCount, add_label_counts, insert_annotations};
 use crate::samples::NewSample;
 use crate::sql::{DynamicSql, rows_per_statement};
 use crate::{Backend, Catalog, db_err, format_ms, new_id, now_ms};
@@ -472,11 +472,7 @@ impl Catalog {
             q.execute(&mut *tx).await.map_err(db_err)?;
         }
         const SAMPLE_COLUMNS: usize = 12;
-        let ids: Vec<String> = batch
-            .new_samples
-            .iter()
-            .map(|s| s.id.clone().unwrap_or_else(new_id))
-            .collect();
+        let ids: Vec<String> = batch.new_samples.iter().map(|_| new_id()).collect();
         let per_statement = rows_per_statement(SAMPLE_COLUMNS);
         for (samples, ids) in batch
             .new_samples
@@ -506,19 +502,13 @@ impl Catalog {
             }
             q.execute(&mut *tx).await.map_err(db_err)?;
         }
-        let inline: Vec<AnnotationChunk> = batch
+        let annotations: Vec<(&str, &str)> = batch
             .new_samples
             .iter()
             .zip(&ids)
-            .filter_map(|(s, id)| {
-                s.annotations_json.as_ref().map(|body| AnnotationChunk {
-                    sample_id: id.clone(),
-                    seq: 0,
-                    body: body.clone(),
-                })
-            })
+            .filter_map(|(s, id)| Some((id.as_str(), s.annotations_json.as_deref()?)))
             .collect();
-        insert_chunks(&mut tx, &job.id, inline.iter()).await?;
+        insert_annotations(&mut tx, &job.id, &annotations).await?;
         add_label_counts(&mut tx, &job.dataset_id, version, &batch.label_counts).await?;
         const FILE_COLUMNS: usize = 9;
         let files: Vec<(&String, &crate::NewFile)> = batch
@@ -647,15 +637,6 @@ impl Catalog {
                 }
             }
         };
-        // Chunks staged for samples the job did not keep.
-        sqlx::query(
-            "DELETE FROM annotations WHERE job_id = $1 \
-             AND NOT EXISTS (SELECT 1 FROM samples s WHERE s.id = annotations.sample_id)",
-        )
-        .bind(&job.id)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
         let result = result
             .map(|r| serde_json::to_string(&r))
             .transpose()

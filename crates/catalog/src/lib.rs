@@ -25,7 +25,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 use wharf_model::{WharfError, WharfResult};
 
-pub use annotations::{AnnotationChunk, LabelCount, staged_sample_id};
+pub use annotations::LabelCount;
 pub use connections::{ConnectionSecret, NewConnection};
 pub use datasets::{DatasetFilter, MetadataUpdate, NewDataset};
 pub use jobs::{BatchWrite, ClaimedJob, Heartbeat, JobFilter, JobOutcome, NewJob, NewJobError};
@@ -69,8 +69,10 @@ impl Catalog {
         let pool_options = match backend {
             Backend::Sqlite => pool_options.max_connections(8).after_connect(|conn, _| {
                 Box::pin(async move {
+                    // The page size only takes on a new database, before WAL: 16 KiB pages
+                    // hold a sample's annotations (a few KiB of JSON) without overflow chains.
                     conn.execute(
-                        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                        "PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
                          PRAGMA busy_timeout = 30000; PRAGMA foreign_keys = ON;",
                     )
                     .await?;

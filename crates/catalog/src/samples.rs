@@ -12,15 +12,12 @@ use crate::{Catalog, db_err, format_ms};
 /// A sample as the engine writes it.
 #[derive(Debug, Clone, Default)]
 pub struct NewSample {
-    /// The revision id its annotations were staged under (see
-    /// [`staged_sample_id`](crate::staged_sample_id)); a fresh id when `None`.
-    pub id: Option<String>,
     pub key: String,
     pub fingerprint: String,
     pub files: Vec<NewFile>,
     pub source_format: Option<String>,
     pub annotation_count: i64,
-    /// The sample's annotations as one JSON array, when they were not staged.
+    /// The sample's annotations as one JSON array, when it has any.
     pub annotations_json: Option<String>,
     pub usage: Option<String>,
     pub hard: bool,

@@ -6,8 +6,8 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use tokio_util::sync::CancellationToken;
 use wharf_catalog::SampleQuery;
-use wharf_engine::{Engine, EngineConfig, ImportRequest};
-use wharf_model::{ImportOptions, Job, JobState};
+use wharf_engine::{Engine, EngineConfig, ImportRequest, ValidateRequest};
+use wharf_model::{ImportOptions, Job, JobState, ValidationReport};
 use wharf_server::AppState;
 use wharf_storage::{AccessPolicy, Credentials, Source, SourceUri};
 
@@ -66,14 +66,12 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             engine.run(args.engine.workers, shutdown).await;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Validate(args) => {
-            if cli.server.is_some() {
-                bail!(
-                    "`wharf validate` reads the source from this machine; run it without --server"
-                );
+        Command::Validate(args) => match &cli.server {
+            Some(server) => {
+                validate_on_server(args, &Target::remote(server, cli.api_key.clone())?).await
             }
-            validate(args).await
-        }
+            None => validate(args).await,
+        },
         Command::Keys(KeysCommand::Create { name }) => {
             if cli.server.is_some() {
                 bail!(
@@ -236,8 +234,7 @@ async fn import(args: ImportArgs, target: &Target) -> Result<ExitCode> {
     Ok(exit_code(finished.state))
 }
 
-/// Reads the source on this machine, as the embedded import would, and reports. 0 when nothing
-/// would be left out, 2 when something would.
+/// Reads the source on this machine, as the embedded import would, and reports.
 async fn validate(args: ValidateArgs) -> Result<ExitCode> {
     let uri = SourceUri::parse(&source_uri(&args.source.source)?)?;
     let credentials = args
@@ -249,9 +246,29 @@ async fn validate(args: ValidateArgs) -> Result<ExitCode> {
         local_roots: vec!["/".into()],
         allow_private_endpoints: true,
     };
+    if args.connection.is_some() {
+        bail!("--connection names a connection stored on a server; pass --server too");
+    }
     let source = Source::open(&uri, credentials, &policy).await?;
     let report = wharf_engine::validate(&source, args.format.as_deref()).await?;
-    output::validation(&report, args.json)?;
+    validation_exit(&report, args.json)
+}
+
+/// Has the server read the source, with its own access and the workspace's connections.
+async fn validate_on_server(args: ValidateArgs, target: &Target) -> Result<ExitCode> {
+    let request = ValidateRequest {
+        source: source_uri(&args.source.source)?,
+        format: args.format,
+        credentials: args.source.credentials(),
+        connection: args.connection,
+    };
+    let report = target.validate(&request).await?;
+    validation_exit(&report, args.json)
+}
+
+/// Prints a report; 0 when nothing would be left out, 2 when something would.
+fn validation_exit(report: &ValidationReport, json: bool) -> Result<ExitCode> {
+    output::validation(report, json)?;
     Ok(if report.is_clean() {
         ExitCode::SUCCESS
     } else {

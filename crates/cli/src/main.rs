@@ -194,6 +194,9 @@ struct ValidateArgs {
     /// The format to read the source as (default: detected).
     #[arg(long)]
     format: Option<String>,
+    /// With --server: read the source with this stored connection's credentials.
+    #[arg(long)]
+    connection: Option<String>,
     /// Print the report as JSON.
     #[arg(long)]
     json: bool,

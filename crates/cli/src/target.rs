@@ -10,8 +10,10 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tokio_util::sync::CancellationToken;
 use wharf_catalog::{Catalog, DatasetFilter, JobFilter, SampleQuery};
-use wharf_engine::{Engine, ImportRequest, submit_import};
-use wharf_model::{Dataset, Job, JobError, Label, Page, Sample, Version, WharfError};
+use wharf_engine::{Engine, ImportRequest, ValidateRequest, submit_import};
+use wharf_model::{
+    Dataset, Job, JobError, Label, Page, Sample, ValidationReport, Version, WharfError,
+};
 
 pub enum Target {
     Local {
@@ -63,6 +65,17 @@ impl Target {
         path: &str,
         body: Option<&B>,
     ) -> Result<T> {
+        self.call_within(method, path, body, None).await
+    }
+
+    /// Calls the server, waiting up to `timeout` rather than the client's usual minute.
+    async fn call_within<B: Serialize, T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+        timeout: Option<Duration>,
+    ) -> Result<T> {
         let Target::Remote {
             http,
             base,
@@ -76,6 +89,9 @@ impl Target {
             .bearer_auth(api_key);
         if let Some(body) = body {
             request = request.json(body);
+        }
+        if let Some(timeout) = timeout {
+            request = request.timeout(timeout);
         }
         let response = request
             .send()
@@ -117,6 +133,20 @@ impl Target {
                 .map_err(refused),
             Target::Remote { .. } => self.call(Method::POST, "/v1/imports", Some(&request)).await,
         }
+    }
+
+    /// Has the server validate a source. Only a remote target does: locally, `wharf validate`
+    /// reads the source itself.
+    pub async fn validate(&self, request: &ValidateRequest) -> Result<ValidationReport> {
+        // A large source takes as long to validate as to read.
+        const VALIDATE_TIMEOUT: Duration = Duration::from_secs(6 * 3600);
+        self.call_within(
+            Method::POST,
+            "/v1/validate",
+            Some(request),
+            Some(VALIDATE_TIMEOUT),
+        )
+        .await
     }
 
     pub async fn job(&self, id: &str) -> Result<Job> {

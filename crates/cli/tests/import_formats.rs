@@ -110,10 +110,10 @@ async fn coco_from_s3_stores_annotations_labels_and_per_record_errors(db: Db) {
         .await;
     assert_eq!(a["source_format"], "coco");
     assert_eq!(
-        a["annotation_count"], 3,
-        "a box, and a box and a polygon: {a}"
+        a["annotation_count"], 2,
+        "a box, and a polygon within its bbox: {a}"
     );
-    let shapes: Vec<(&str, &str)> = a["annotations"]
+    let shapes: Vec<(&str, &str, &Value)> = a["annotations"]
         .as_array()
         .unwrap()
         .iter()
@@ -121,12 +121,16 @@ async fn coco_from_s3_stores_annotations_labels_and_per_record_errors(db: Db) {
             (
                 x["label"].as_str().unwrap(),
                 x["shape"]["type"].as_str().unwrap(),
+                &x["bounds"],
             )
         })
         .collect();
     assert_eq!(
         shapes,
-        vec![("cat", "box"), ("dog", "box"), ("dog", "polygon")],
+        vec![
+            ("cat", "box", &Value::Null),
+            ("dog", "polygon", &json!([0.0, 0.0, 3.0, 3.0]))
+        ],
         "{a}"
     );
     assert_eq!(
@@ -171,7 +175,7 @@ async fn coco_from_s3_stores_annotations_labels_and_per_record_errors(db: Db) {
         vec![
             ("bird", 0, 0, Some("animal")),
             ("cat", 1, 1, Some("animal")),
-            ("dog", 3, 2, Some("animal")),
+            ("dog", 2, 2, Some("animal")),
         ],
         "declared labels are listed even when unused"
     );

@@ -2,8 +2,8 @@
 
 mod common;
 
-use common::{png, s3_bucket};
-use serde_json::Value;
+use common::{Db, Wharf, png, s3_bucket, s3_credentials};
+use serde_json::{Value, json};
 
 const BROKEN_COCO: &str = r#"{"images": [
   {"id": 1, "file_name": "a.png", "width": 8, "height": 6},
@@ -133,6 +133,136 @@ async fn validate_reports_every_problem_of_a_coco_bucket_and_writes_nothing() {
         .unwrap();
     assert_eq!(unknown.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("expected one of"));
+}
+
+/// `POST /v1/validate` and `wharf --server ... validate`: the server reads the source with a
+/// stored connection or inline credentials, and says the same as a local run.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_api_validates_with_a_connection_or_credentials_and_leaks_no_secret() {
+    let env = common::env();
+    let bucket = s3_bucket(&[
+        ("set/images/a.png".to_owned(), png(8, 6)),
+        ("set/images/b.png".to_owned(), png(8, 6)),
+        (
+            "set/annotations/instances_val.json".to_owned(),
+            BROKEN_COCO.as_bytes().to_vec(),
+        ),
+    ])
+    .await;
+    let source = format!("s3://{bucket}/set/");
+    let wharf = Wharf::new(Db::Sqlite).await;
+    let server = wharf.serve(&[]);
+    let key = wharf.create_key("team");
+    let (status, _) = server
+        .send(
+            "POST",
+            "/v1/connections",
+            Some(&key),
+            Some(json!({ "name": "lake", "endpoint": env.s3_endpoint, "access_key_id": env.s3_key, "secret_access_key": env.s3_secret })),
+        )
+        .await;
+    assert_eq!(status, 201);
+
+    let (status, by_connection) = server
+        .send(
+            "POST",
+            "/v1/validate",
+            Some(&key),
+            Some(json!({ "source": source, "connection": "lake" })),
+        )
+        .await;
+    assert_eq!(status, 200, "{by_connection}");
+    assert_eq!(by_connection["format"], "coco");
+    assert_eq!(
+        (
+            by_connection["samples"].as_u64(),
+            by_connection["errors"].as_u64(),
+            by_connection["warnings"].as_u64()
+        ),
+        (Some(2), Some(2), Some(1)),
+        "{by_connection}"
+    );
+    assert_eq!(
+        by_connection["problems"][0]["json_path"],
+        "$.annotations[1].category_id"
+    );
+    let (status, inline) = server
+        .send(
+            "POST",
+            "/v1/validate",
+            Some(&key),
+            Some(json!({ "source": source, "credentials": s3_credentials(), "format": "coco" })),
+        )
+        .await;
+    assert_eq!(status, 200, "{inline}");
+    assert_eq!(inline["problems"], by_connection["problems"]);
+
+    // Refusals: both kinds of credentials, an unknown format, a wrong secret.
+    let (status, both) = server
+        .send(
+            "POST",
+            "/v1/validate",
+            Some(&key),
+            Some(
+                json!({ "source": source, "credentials": s3_credentials(), "connection": "lake" }),
+            ),
+        )
+        .await;
+    assert_eq!(
+        (status, &both["error"]["code"]),
+        (400, &json!("invalid_request"))
+    );
+    let (status, unknown) = server
+        .send(
+            "POST",
+            "/v1/validate",
+            Some(&key),
+            Some(json!({ "source": source, "connection": "lake", "format": "parquet-ish" })),
+        )
+        .await;
+    assert_eq!(status, 400, "{unknown}");
+    assert!(
+        unknown["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("expected one of")
+    );
+    let wrong_secret = "not-the-secret-9876543210";
+    let (status, wrong) = server
+        .send(
+            "POST",
+            "/v1/validate",
+            Some(&key),
+            Some(json!({ "source": source, "credentials": {
+                "access_key_id": env.s3_key, "secret_access_key": wrong_secret, "endpoint": env.s3_endpoint } })),
+        )
+        .await;
+    assert!(status >= 400, "{wrong}");
+    assert!(!wrong.to_string().contains(wrong_secret), "{wrong}");
+    assert!(!by_connection.to_string().contains(&env.s3_secret));
+    assert!(!server.log().contains(&env.s3_secret));
+    assert!(!server.log().contains(wrong_secret));
+
+    // The CLI against the server, with the stored connection.
+    let out = wharf.run(&[
+        "--server",
+        &server.url,
+        "--api-key",
+        &key,
+        "validate",
+        &source,
+        "--connection",
+        "lake",
+        "--json",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["problems"], by_connection["problems"]);
 }
 
 fn validate_dir(dir: &std::path::Path) -> (Option<i32>, Value) {

@@ -17,7 +17,7 @@ pub(crate) fn label_counts(sample: &PlannedSample) -> BTreeMap<String, i64> {
             }
             counts
         }
-        PlannedAnnotations::Staged(staged) => staged.labels.clone(),
+        PlannedAnnotations::Gathered(gathered) => gathered.labels.clone(),
     };
     counts.remove("");
     counts
@@ -30,7 +30,7 @@ fn is_difficult(sample: &PlannedSample) -> bool {
             PlannedAnnotations::Inline(annotations) => {
                 annotations.iter().any(|a| a.difficult || a.hard)
             }
-            PlannedAnnotations::Staged(staged) => staged.difficult,
+            PlannedAnnotations::Gathered(gathered) => gathered.difficult,
         }
 }
 
@@ -70,6 +70,7 @@ mod tests {
                 annotated_by: None,
                 difficult: *difficult,
                 hard: false,
+                bounds: None,
                 source_format: "voc".to_owned(),
             })
             .collect();

@@ -14,16 +14,14 @@ use std::time::{Duration, Instant};
 use futures::{FutureExt, StreamExt};
 use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
-use wharf_catalog::{
-    AnnotationChunk, BatchWrite, ClaimedJob, LabelCount, NewFile, NewJobError, NewSample,
-    staged_sample_id,
-};
+use wharf_catalog::{BatchWrite, ClaimedJob, LabelCount, NewFile, NewJobError, NewSample};
 use wharf_formats::{PLAIN, pointcloud};
 use wharf_model::{ErrorCode, LabelDef, Problem, Severity, WharfError, WharfResult};
 use wharf_storage::{Credentials, Source, SourceUri};
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::Engine;
+use crate::credentials::redact;
 use crate::filter::{label_counts as label_counts_of, left_out};
 use crate::read::{PlannedAnnotations, PlannedFile, PlannedSample, ReadSink, read_source};
 
@@ -51,12 +49,7 @@ pub(crate) async fn run_import(
     cancel_asked: &CancellationToken,
 ) -> Result<Option<String>, Stop> {
     let credentials = resolve_credentials(engine, job).await?;
-    let secrets: Vec<String> = credentials
-        .secret_access_key
-        .iter()
-        .chain(&credentials.session_token)
-        .cloned()
-        .collect();
+    let secrets = crate::credentials::secrets(&credentials);
     let result = import_source(engine, job, credentials, &secrets, stop).await;
     match result {
         _ if cancel_asked.is_cancelled() => Err(Stop::Cancelled),
@@ -67,31 +60,26 @@ pub(crate) async fn run_import(
     }
 }
 
-/// The job's own credentials, else its connection's, each completed from the environment.
+/// The job's own credentials (sealed while it runs), else its connection's.
 async fn resolve_credentials(engine: &Engine, job: &ClaimedJob) -> Result<Credentials, Stop> {
     let uri = SourceUri::parse(&job.source_uri)?;
-    let env = Credentials::from_env(uri.scheme);
-    if let Some(sealed) = &job.credentials_sealed {
-        let json = engine.catalog.cipher().open(sealed)?;
-        let own: Credentials = serde_json::from_str(&json)
-            .map_err(|_| WharfError::internal("the job's stored credentials are not readable"))?;
-        return Ok(own.or(env));
-    }
-    if let Some(connection) = &job.connection_id {
-        let stored = engine
-            .catalog
-            .connection_secret(&job.workspace_id, connection)
-            .await?;
-        let from_connection = Credentials {
-            access_key_id: stored.access_key_id,
-            secret_access_key: stored.secret_access_key,
-            session_token: None,
-            endpoint: stored.endpoint,
-            region: stored.region,
-        };
-        return Ok(from_connection.or(env));
-    }
-    Ok(env)
+    let own = match &job.credentials_sealed {
+        Some(sealed) => {
+            let json = engine.catalog.cipher().open(sealed)?;
+            Some(serde_json::from_str(&json).map_err(|_| {
+                WharfError::internal("the job's stored credentials are not readable")
+            })?)
+        }
+        None => None,
+    };
+    Ok(crate::credentials::resolve(
+        &engine.catalog,
+        &job.workspace_id,
+        uri.scheme,
+        own,
+        job.connection_id.as_deref(),
+    )
+    .await?)
 }
 
 async fn import_source(
@@ -117,8 +105,6 @@ async fn import_source(
         secrets,
         stop,
         batch: Vec::new(),
-        chunks: Vec::new(),
-        chunk_bytes: 0,
         errors: Vec::new(),
         failed: 0,
         problems_seen: 0,
@@ -151,9 +137,6 @@ struct Checkpoint {
     problems: i64,
 }
 
-/// Staged annotation bytes held before they are written.
-const STAGED_BYTES: usize = 8 * 1024 * 1024;
-
 /// Writes what the reader finds, in checkpointed batches.
 struct ImportSink<'a> {
     engine: &'a Engine,
@@ -162,8 +145,6 @@ struct ImportSink<'a> {
     secrets: &'a [String],
     stop: &'a CancellationToken,
     batch: Vec<PlannedSample>,
-    chunks: Vec<AnnotationChunk>,
-    chunk_bytes: usize,
     errors: Vec<NewJobError>,
     /// Errors of this batch: each is a failed item.
     failed: i64,
@@ -178,8 +159,12 @@ struct ImportSink<'a> {
 }
 
 impl ReadSink for ImportSink<'_> {
-    fn stages(&self) -> bool {
-        self.job.options.import_annotations
+    fn keeps_annotations(&self) -> bool {
+        let options = &self.job.options;
+        options.import_annotations
+            || !options.included_labels.is_empty()
+            || !options.excluded_labels.is_empty()
+            || options.difficult_only
     }
 
     async fn labels(&mut self, labels: Vec<LabelDef>) -> WharfResult<()> {
@@ -188,19 +173,6 @@ impl ReadSink for ImportSink<'_> {
                 .catalog
                 .declare_labels(self.job, &labels)
                 .await?;
-        }
-        Ok(())
-    }
-
-    async fn stage(&mut self, key: &str, seq: i64, body: String) -> WharfResult<()> {
-        self.chunk_bytes += body.len();
-        self.chunks.push(AnnotationChunk {
-            sample_id: staged_sample_id(&self.job.id, key),
-            seq,
-            body,
-        });
-        if self.chunk_bytes >= STAGED_BYTES {
-            self.write_chunks().await?;
         }
         Ok(())
     }
@@ -250,24 +222,11 @@ impl ReadSink for ImportSink<'_> {
 }
 
 impl ImportSink<'_> {
-    async fn write_chunks(&mut self) -> WharfResult<()> {
-        if !self.chunks.is_empty() {
-            self.engine
-                .catalog
-                .stage_annotations(self.job, &self.chunks)
-                .await?;
-            self.chunks.clear();
-            self.chunk_bytes = 0;
-        }
-        Ok(())
-    }
-
     /// Writes the batch and its problems as one checkpoint.
     async fn flush(&mut self) -> WharfResult<()> {
         if self.stop.is_cancelled() {
             return Err(WharfError::new(ErrorCode::Conflict, "the job was stopped"));
         }
-        self.write_chunks().await?;
         let items = std::mem::take(&mut self.batch);
         let mut write = plan_batch(self, items).await?;
         write.errors = std::mem::take(&mut self.errors);
@@ -346,13 +305,14 @@ async fn plan_batch(sink: &ImportSink<'_>, items: Vec<PlannedSample>) -> WharfRe
                 PlannedAnnotations::Inline(a) => {
                     a.into_iter().filter(|a| a.label.is_empty()).collect()
                 }
-                PlannedAnnotations::Staged(_) => Vec::new(),
+                PlannedAnnotations::Gathered(_) => Vec::new(),
             });
         }
-        let annotations_json = match &sample.annotations {
+        let annotations_json = match &mut sample.annotations {
             PlannedAnnotations::Inline(a) if !a.is_empty() => {
                 Some(serde_json::to_string(a).map_err(|e| WharfError::internal(e.to_string()))?)
             }
+            PlannedAnnotations::Gathered(g) if g.count > 0 => g.json.take(),
             _ => None,
         };
         let fingerprint = fingerprint(&sample, annotations_json.as_deref());
@@ -405,7 +365,7 @@ async fn plan_batch(sink: &ImportSink<'_>, items: Vec<PlannedSample>) -> WharfRe
                 write.delta.imported += 1;
                 write.delta.bytes += files.iter().map(|f| f.size).sum::<i64>();
                 count(&candidate.labels);
-                write.new_samples.push(new_sample(job, candidate, files));
+                write.new_samples.push(new_sample(candidate, files));
             }
             Err(e) => {
                 write.delta.failed += 1;
@@ -426,27 +386,19 @@ async fn plan_batch(sink: &ImportSink<'_>, items: Vec<PlannedSample>) -> WharfRe
     Ok(write)
 }
 
-fn new_sample(job: &ClaimedJob, candidate: Candidate, files: Vec<NewFile>) -> NewSample {
+fn new_sample(candidate: Candidate, files: Vec<NewFile>) -> NewSample {
     let Candidate {
         sample,
         annotations_json,
         fingerprint,
         ..
     } = candidate;
-    let annotation_count = sample.annotation_count();
-    let id = match &sample.annotations {
-        PlannedAnnotations::Staged(s) if s.count > 0 => {
-            Some(staged_sample_id(&job.id, &sample.key))
-        }
-        _ => None,
-    };
     NewSample {
-        id,
+        annotation_count: sample.annotation_count(),
         key: sample.key,
         fingerprint,
         files,
         source_format: (sample.format != PLAIN).then(|| sample.format.to_owned()),
-        annotation_count,
         annotations_json,
         usage: sample.usage,
         hard: sample.hard,
@@ -467,13 +419,8 @@ fn fingerprint(sample: &PlannedSample, annotations_json: Option<&str>) -> String
             format!("{:016x}", xxh3_64(joined.as_bytes()))
         }
     };
-    let annotations = match (&sample.annotations, annotations_json) {
-        (_, Some(json)) => Some(xxh3_64(json.as_bytes())),
-        (PlannedAnnotations::Staged(s), None) if s.count > 0 => Some(s.hash),
-        _ => None,
-    };
-    match annotations {
-        Some(hash) => format!("{files}#{hash:016x}"),
+    match annotations_json {
+        Some(json) => format!("{files}#{:016x}", xxh3_64(json.as_bytes())),
         None => files,
     }
 }
@@ -523,28 +470,5 @@ fn item_error(path: String, error: WharfError) -> NewJobError {
         code: ErrorCode::ItemReadFailed.as_str().to_owned(),
         severity: Severity::Error,
         message: error.message,
-    }
-}
-
-/// Removes any secret that found its way into an error message.
-fn redact(mut e: WharfError, secrets: &[String]) -> WharfError {
-    for secret in secrets.iter().filter(|s| s.len() >= 4) {
-        e.message = e.message.replace(secret.as_str(), "<redacted>");
-    }
-    e
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn secrets_are_cut_out_of_messages() {
-        let e = WharfError::new(
-            ErrorCode::StorageError,
-            "signature for key wJalrXUtnFEMI did not match",
-        );
-        let e = redact(e, &["wJalrXUtnFEMI".to_owned()]);
-        assert_eq!(e.message, "signature for key <redacted> did not match");
     }
 }

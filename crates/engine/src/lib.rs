@@ -17,6 +17,7 @@
 //! again and skips, without counting, every object the job already wrote or confirmed, so no
 //! sample is written twice and the final counts add up.
 
+mod credentials;
 mod filter;
 mod import;
 mod read;
@@ -26,5 +27,5 @@ mod worker;
 
 pub use read::{FORMATS, check_format};
 pub use submit::{ImportRequest, submit_import};
-pub use validate::validate;
+pub use validate::{ValidateRequest, validate, validate_request};
 pub use worker::{Engine, EngineConfig};

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use wharf_catalog::{Catalog, NewDataset, NewJob};
-use wharf_model::{ImportOptions, Job, WharfError, WharfResult};
+use wharf_model::{Connection, ImportOptions, Job, WharfError, WharfResult};
 use wharf_storage::{AccessPolicy, Credentials, Scheme, SourceUri};
 
 /// What a client asks for when it starts an import.
@@ -43,12 +43,15 @@ pub async fn submit_import(
     workspace_id: &str,
     request: ImportRequest,
 ) -> WharfResult<Job> {
-    let uri = SourceUri::parse(&request.source)?;
-    if request.credentials.is_some() && request.connection.is_some() {
-        return Err(WharfError::invalid(
-            "give either credentials or a connection, not both",
-        ));
-    }
+    let (uri, connection) = check_source(
+        catalog,
+        policy,
+        workspace_id,
+        &request.source,
+        request.credentials.as_ref(),
+        request.connection.as_deref(),
+    )
+    .await?;
     if request.options.probe_concurrency == 0 || request.options.probe_concurrency > 256 {
         return Err(WharfError::invalid(format!(
             "options.probe_concurrency is {}; expected 1 to 256",
@@ -57,26 +60,6 @@ pub async fn submit_import(
     }
     if let Some(format) = &request.options.format {
         crate::check_format(format)?;
-    }
-    let connection = match &request.connection {
-        Some(name) => Some(catalog.get_connection(workspace_id, name).await?),
-        None => None,
-    };
-    if uri.scheme == Scheme::Fs {
-        policy.check_local_path(&uri.prefix)?;
-    }
-    let endpoint = uri
-        .endpoint
-        .clone()
-        .or_else(|| {
-            request
-                .credentials
-                .as_ref()
-                .and_then(|c| c.endpoint.clone())
-        })
-        .or_else(|| connection.as_ref().and_then(|c| c.endpoint.clone()));
-    if let Some(endpoint) = endpoint {
-        policy.check_endpoint(&endpoint).await?;
     }
     let dataset = match catalog.find_dataset(workspace_id, &request.dataset).await? {
         Some(d) => d,
@@ -113,4 +96,39 @@ pub async fn submit_import(
             },
         )
         .await
+}
+
+/// Checks what a request says of its source without touching it: the URI, the credentials or
+/// the stored connection (not both), a local path under the allowed roots, and an endpoint the
+/// policy allows.
+pub(crate) async fn check_source(
+    catalog: &Catalog,
+    policy: &AccessPolicy,
+    workspace_id: &str,
+    source: &str,
+    credentials: Option<&Credentials>,
+    connection: Option<&str>,
+) -> WharfResult<(SourceUri, Option<Connection>)> {
+    let uri = SourceUri::parse(source)?;
+    if credentials.is_some() && connection.is_some() {
+        return Err(WharfError::invalid(
+            "give either credentials or a connection, not both",
+        ));
+    }
+    let connection = match connection {
+        Some(name) => Some(catalog.get_connection(workspace_id, name).await?),
+        None => None,
+    };
+    if uri.scheme == Scheme::Fs {
+        policy.check_local_path(&uri.prefix)?;
+    }
+    let endpoint = uri
+        .endpoint
+        .clone()
+        .or_else(|| credentials.and_then(|c| c.endpoint.clone()))
+        .or_else(|| connection.as_ref().and_then(|c| c.endpoint.clone()));
+    if let Some(endpoint) = endpoint {
+        policy.check_endpoint(&endpoint).await?;
+    }
+    Ok((uri, connection))
 }

@@ -6,10 +6,74 @@
 
 use std::collections::BTreeSet;
 
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use wharf_catalog::Catalog;
 use wharf_model::{LabelDef, Problem, Severity, ValidationReport, WharfResult};
-use wharf_storage::Source;
+use wharf_storage::{AccessPolicy, Credentials, Source};
 
+use crate::credentials::{redact, redact_text};
 use crate::read::{PlannedSample, ReadSink, read_source};
+use crate::submit::check_source;
+
+/// What a client asks for when it validates a source through the API.
+#[derive(Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ValidateRequest {
+    /// Where the data is, e.g. `s3://bucket/prefix`.
+    pub source: String,
+    /// The format to read the source as; detected when absent.
+    #[serde(default)]
+    pub format: Option<String>,
+    /// Credentials for this read only; never stored.
+    #[serde(default)]
+    #[schema(value_type = Option<Object>)]
+    pub credentials: Option<Credentials>,
+    /// The name of a stored connection whose credentials the read uses.
+    #[serde(default)]
+    pub connection: Option<String>,
+}
+
+/// Validates a source for a client of the API: the same checks as an import request, then the
+/// same read as [`validate`], from the server's side, with the workspace's connections. No
+/// secret appears in the report or in an error.
+pub async fn validate_request(
+    catalog: &Catalog,
+    policy: &AccessPolicy,
+    workspace_id: &str,
+    request: ValidateRequest,
+) -> WharfResult<ValidationReport> {
+    if let Some(format) = &request.format {
+        crate::check_format(format)?;
+    }
+    let (uri, connection) = check_source(
+        catalog,
+        policy,
+        workspace_id,
+        &request.source,
+        request.credentials.as_ref(),
+        request.connection.as_deref(),
+    )
+    .await?;
+    let credentials = crate::credentials::resolve(
+        catalog,
+        workspace_id,
+        uri.scheme,
+        request.credentials,
+        connection.map(|c| c.id).as_deref(),
+    )
+    .await?;
+    let secrets = crate::credentials::secrets(&credentials);
+    let read = async {
+        let source = Source::open(&uri, credentials, policy).await?;
+        validate(&source, request.format.as_deref()).await
+    };
+    let mut report = read.await.map_err(|e| redact(e, &secrets))?;
+    for problem in &mut report.problems {
+        problem.message = redact_text(std::mem::take(&mut problem.message), &secrets);
+    }
+    Ok(report)
+}
 
 /// Problems kept in a report; the rest are counted.
 const MAX_REPORTED: usize = 1000;
@@ -49,7 +113,7 @@ struct Report {
 }
 
 impl ReadSink for Report {
-    fn stages(&self) -> bool {
+    fn keeps_annotations(&self) -> bool {
         false
     }
 
@@ -59,10 +123,6 @@ impl ReadSink for Report {
 
     async fn labels(&mut self, labels: Vec<LabelDef>) -> WharfResult<()> {
         self.labels.extend(labels.into_iter().map(|l| l.name));
-        Ok(())
-    }
-
-    async fn stage(&mut self, _key: &str, _seq: i64, _body: String) -> WharfResult<()> {
         Ok(())
     }
 

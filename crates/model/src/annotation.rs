@@ -16,6 +16,11 @@ pub struct Annotation {
     /// The label name, as in the dataset's label set.
     pub label: String,
     pub shape: Shape,
+    /// The box around the shape as the source gave it, `[x_min, y_min, x_max, y_max]`: COCO's
+    /// `bbox` beside a polygon, a mask or keypoints. `None` when the shape is itself a box or
+    /// the source gave none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bounds: Option<[f64; 4]>,
     /// Free attributes (VOC `properties`, COCO `attributes`, ModelArts `property`, ...).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     #[schema(value_type = Object)]
@@ -26,14 +31,19 @@ pub struct Annotation {
     /// `human`, or the model or tool that made the label.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub annotated_by: Option<String>,
-    /// VOC `difficult`, COCO `iscrowd`: hard to judge, often left out of evaluation.
-    #[serde(default)]
+    /// VOC `difficult`, COCO `iscrowd`: hard to judge, often left out of evaluation. Left
+    /// out of the JSON when false, as `hard` is.
+    #[serde(default, skip_serializing_if = "is_false")]
     pub difficult: bool,
     /// A hard example, as ModelArts marks them.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub hard: bool,
     /// The format the annotation was read from.
     pub source_format: String,
+}
+
+fn is_false(value: &bool) -> bool {
+    !value
 }
 
 /// Where an annotation lies. Tagged by `type` on the wire.
@@ -166,6 +176,7 @@ mod tests {
             annotated_by: None,
             difficult: false,
             hard: false,
+            bounds: None,
             source_format: "coco".into(),
         };
         let json = serde_json::to_value(&a).unwrap();

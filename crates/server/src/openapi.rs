@@ -12,7 +12,7 @@ use crate::routes::*;
         health, openapi_document,
         create_dataset, list_datasets, get_dataset, update_dataset, delete_dataset,
         list_versions, get_version, update_version, list_samples, get_sample, list_labels,
-        create_import, list_jobs, get_job, cancel_job, list_job_errors,
+        create_import, validate_source, list_jobs, get_job, cancel_job, list_job_errors,
         create_connection, list_connections, get_connection, delete_connection,
     ),
     modifiers(&BearerAuth),

@@ -2,50 +2,37 @@
 //!
 //! The format reader makes two passes over the file on a blocking thread (images and
 //! categories, then annotations; see `wharf_formats::coco`). Annotations come in any order, so
-//! they cannot be grouped by image without holding them all. Instead each run of consecutive
-//! annotations of one image is serialised on the reader's thread and staged in the catalog
-//! under the image's future sample; only a small summary per image (count, hash, labels) stays
-//! in memory. Once the file is read, every image becomes a sample whose fingerprint covers its
-//! file and the hash of its runs.
+//! a sample's annotations are gathered from across the file: each is serialised as it is read
+//! and regrouped by image through temporary files (see `regroup`), in bounded memory. Once the
+//! file is read, every image becomes a sample, in the file's order, with its annotations as one
+//! JSON array, their count and their labels.
+//!
+//! A sink that keeps no annotations (validate-only) gets the counts alone, and nothing is
+//! spilled.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use tokio::sync::mpsc;
 use wharf_formats::coco::{self, CocoImage, CocoSink};
-use wharf_model::{Annotation, LabelDef, Problem, ProblemCode, WharfResult};
+use wharf_model::{Annotation, LabelDef, Problem, ProblemCode, WharfError, WharfResult};
 use wharf_storage::Source;
 
-use super::{Listing, PlannedAnnotations, PlannedFile, PlannedSample, ReadSink, StagedAnnotations};
+use super::regroup::Regroup;
+use super::{
+    GatheredAnnotations, Listing, PlannedAnnotations, PlannedFile, PlannedSample, ReadSink,
+};
 
-/// Batches of runs in flight between the reader's thread and the sink.
-const BATCHES_AHEAD: usize = 16;
-/// Runs sent together: one hand-over per run would cost more than the run.
-const RUNS_PER_BATCH: usize = 512;
-/// The most annotations in one staged chunk.
-const MAX_RUN: usize = 1000;
+/// Hand-overs in flight between the reader's thread and the sink.
+const EVENTS_AHEAD: usize = 16;
+/// Samples sent together: one hand-over per sample would cost more than the sample.
+const SAMPLES_PER_EVENT: usize = 256;
 
 enum Event {
     Labels(Vec<LabelDef>),
-    Image(CocoImage),
-    Runs(Vec<Run>),
     Problem(Problem),
-}
-
-/// Consecutive annotations of one image.
-struct Run {
-    image_id: i64,
-    count: i64,
-    /// The annotations as a JSON array, when the sink stages them.
-    body: Option<String>,
-    labels: Vec<(String, i64)>,
-    difficult: bool,
-}
-
-/// One image of the file and what is known of its annotations so far.
-struct ImageState {
-    image: CocoImage,
-    staged: StagedAnnotations,
-    chunks: i64,
+    Samples(Vec<(CocoImage, GatheredAnnotations)>),
+    /// The temporary files failed (a full disk): the read cannot go on.
+    Failed(String),
 }
 
 pub(super) async fn read(
@@ -55,75 +42,68 @@ pub(super) async fn read(
     sink: &mut impl ReadSink,
 ) -> WharfResult<()> {
     sink.annotation_file(file);
-    let stages = sink.stages();
-    let (tx, mut rx) = mpsc::channel(BATCHES_AHEAD);
+    let keep = sink.keeps_annotations();
+    let expected_bytes = listing.entry(file).map_or(0, |e| e.size);
+    let (tx, mut rx) = mpsc::channel(EVENTS_AHEAD);
     let runtime = tokio::runtime::Handle::current();
     let reader_source = source.clone();
     let path = file.to_owned();
     let reader = tokio::task::spawn_blocking(move || {
-        let mut forward = Forward {
+        let mut gather = Gather {
             tx,
-            stages,
-            image_id: 0,
-            run: Vec::new(),
-            runs: Vec::with_capacity(RUNS_PER_BATCH),
+            keep,
+            expected_bytes,
+            images: Vec::new(),
+            index: HashMap::new(),
+            counts: Vec::new(),
+            regroup: None,
+            record: Vec::new(),
+            failed: None,
         };
         let open = || {
             runtime
                 .block_on(reader_source.blocking_reader(&path))
                 .map_err(|e| std::io::Error::other(e.message))
         };
-        coco::read(open, &path, &mut forward);
-        forward.end_run();
-        forward.send_runs();
+        coco::read(open, &path, &mut gather);
+        gather.finish();
     });
     // Stops the reader's thread at its next send when the sink gives up early.
     let reader = tokio_util::task::AbortOnDropHandle::new(reader);
 
-    let mut images: Vec<ImageState> = Vec::new();
-    let mut by_id: HashMap<i64, usize> = HashMap::new();
     while let Some(event) = rx.recv().await {
         match event {
             Event::Labels(labels) => sink.labels(labels).await?,
-            Event::Image(image) => {
-                by_id.entry(image.id).or_insert(images.len());
-                images.push(ImageState {
-                    image,
-                    staged: StagedAnnotations::default(),
-                    chunks: 0,
-                });
-            }
-            Event::Runs(runs) => {
-                for run in runs {
-                    let Some(state) = by_id.get(&run.image_id).map(|&i| &mut images[i]) else {
-                        continue;
-                    };
-                    let staged = &mut state.staged;
-                    staged.count += run.count;
-                    staged.difficult |= run.difficult;
-                    for (label, n) in run.labels {
-                        *staged.labels.entry(label).or_default() += n;
-                    }
-                    if let Some(body) = run.body
-                        && let Some(entry) = listing.resolve(&state.image.file_name)
-                    {
-                        staged.hash =
-                            xxhash_rust::xxh3::xxh3_64_with_seed(body.as_bytes(), staged.hash);
-                        sink.stage(&entry.path, state.chunks, body).await?;
-                        state.chunks += 1;
-                    }
+            Event::Problem(problem) => sink.problem(problem).await?,
+            Event::Samples(samples) => {
+                for (image, annotations) in samples {
+                    sample(file, listing, image, annotations, sink).await?;
                 }
             }
-            Event::Problem(problem) => sink.problem(problem).await?,
+            Event::Failed(message) => {
+                return Err(WharfError::internal(format!(
+                    "regrouping the annotations of {file} through temporary files failed: {message}"
+                )));
+            }
         }
     }
     if let Err(e) = reader.await {
         sink.problem(super::reader_stopped(file, e)).await?;
     }
-    for state in images {
-        let image = state.image;
-        let Some(entry) = listing.resolve(&image.file_name) else {
-            sink.problem(
+    Ok(())
+}
+
+/// Hands an image over as a sample, or reports it when its file is not in the source.
+async fn sample(
+    file: &str,
+    listing: &Listing,
+    image: CocoImage,
+    annotations: GatheredAnnotations,
+    sink: &mut impl ReadSink,
+) -> WharfResult<()> {
+    let Some(entry) = listing.resolve(&image.file_name) else {
+        return sink
+            .problem(
                 Problem::error(
                     ProblemCode::MissingFile,
                     file,
@@ -136,94 +116,177 @@ pub(super) async fn read(
                 .found(&image.file_name)
                 .expected("a path of a listed image, relative to the source or to an image folder"),
             )
-            .await?;
-            continue;
-        };
-        let size_hint = image.width.zip(image.height);
-        sink.sample(PlannedSample {
-            key: entry.path.clone(),
-            files: vec![PlannedFile {
-                entry: entry.clone(),
-                size_hint,
-            }],
-            annotations: PlannedAnnotations::Staged(state.staged),
-            format: coco::FORMAT,
-            usage: None,
-            hard: false,
-            scene: None,
-        })
-        .await?;
-    }
-    Ok(())
+            .await;
+    };
+    sink.sample(PlannedSample {
+        key: entry.path.clone(),
+        files: vec![PlannedFile {
+            entry: entry.clone(),
+            size_hint: image.width.zip(image.height),
+        }],
+        annotations: PlannedAnnotations::Gathered(annotations),
+        format: coco::FORMAT,
+        usage: None,
+        hard: false,
+        scene: None,
+    })
+    .await
 }
 
-/// The reader thread's sink: forwards images and problems, and cuts annotations into runs.
-struct Forward {
+/// The reader thread's sink: forwards labels and problems, and gathers annotations by image.
+struct Gather {
     tx: mpsc::Sender<Event>,
-    stages: bool,
-    image_id: i64,
-    run: Vec<Annotation>,
-    runs: Vec<Run>,
+    keep: bool,
+    /// The size of the file, to size the regrouping.
+    expected_bytes: u64,
+    /// Images in file order; an image's place is its key in the regrouping.
+    images: Vec<CocoImage>,
+    index: HashMap<i64, u32>,
+    /// Annotations per image, when they are only counted.
+    counts: Vec<u32>,
+    regroup: Option<Regroup>,
+    /// The record being encoded: flags, label length, label, then the annotation's JSON.
+    record: Vec<u8>,
+    failed: Option<std::io::Error>,
 }
 
-impl Forward {
-    /// Sends an event after the runs before it, so that the sink sees them in file order.
-    fn send(&mut self, event: Event) {
-        self.send_runs();
+/// A record's flag: the annotation is marked difficult or hard.
+const DIFFICULT: u8 = 1;
+
+impl Gather {
+    fn send(&self, event: Event) {
         // A closed channel means the sink stopped; the reader runs out on its own.
         let _ = self.tx.blocking_send(event);
     }
 
-    fn send_runs(&mut self) {
-        if !self.runs.is_empty() {
-            let runs = std::mem::replace(&mut self.runs, Vec::with_capacity(RUNS_PER_BATCH));
-            let _ = self.tx.blocking_send(Event::Runs(runs));
-        }
+    fn keep_annotation(&mut self, image: u32, annotation: &Annotation) -> std::io::Result<()> {
+        let keys = self.images.len() as u32;
+        let expected = self.expected_bytes;
+        let regroup = self
+            .regroup
+            .get_or_insert_with(|| Regroup::new(keys, expected));
+        self.record.clear();
+        self.record
+            .push(if annotation.difficult || annotation.hard {
+                DIFFICULT
+            } else {
+                0
+            });
+        self.record
+            .extend_from_slice(&(annotation.label.len() as u32).to_le_bytes());
+        self.record.extend_from_slice(annotation.label.as_bytes());
+        serde_json::to_writer(&mut self.record, annotation)?;
+        regroup.push(image, &self.record)
     }
 
-    fn end_run(&mut self) {
-        if self.run.is_empty() {
+    /// Sends every image as a sample, with what was gathered of its annotations.
+    fn finish(mut self) {
+        if let Some(e) = self.failed.take() {
+            self.send(Event::Failed(e.to_string()));
             return;
         }
-        let run = std::mem::take(&mut self.run);
-        let mut labels: Vec<(String, i64)> = Vec::new();
-        for a in &run {
-            match labels.iter_mut().find(|(l, _)| *l == a.label) {
-                Some((_, n)) => *n += 1,
-                None => labels.push((a.label.clone(), 1)),
+        let images = std::mem::take(&mut self.images);
+        let mut batch = Vec::with_capacity(SAMPLES_PER_EVENT);
+        let hand_over = |batch: &mut Vec<_>, force: bool| {
+            if batch.len() >= SAMPLES_PER_EVENT || (force && !batch.is_empty()) {
+                let _ = self.tx.blocking_send(Event::Samples(std::mem::replace(
+                    batch,
+                    Vec::with_capacity(SAMPLES_PER_EVENT),
+                )));
             }
-        }
-        let body = self
-            .stages
-            .then(|| serde_json::to_string(&run).unwrap_or_else(|_| "[]".to_owned()));
-        self.runs.push(Run {
-            image_id: self.image_id,
-            count: run.len() as i64,
-            body,
-            labels,
-            difficult: run.iter().any(|a| a.difficult || a.hard),
+        };
+        let Some(regroup) = self.regroup.take() else {
+            for (key, image) in images.into_iter().enumerate() {
+                let count = self.counts.get(key).copied().unwrap_or(0);
+                batch.push((
+                    image,
+                    GatheredAnnotations {
+                        count: i64::from(count),
+                        ..GatheredAnnotations::default()
+                    },
+                ));
+                hand_over(&mut batch, false);
+            }
+            hand_over(&mut batch, true);
+            return;
+        };
+        let mut images = images.into_iter();
+        let drained = regroup.drain(|_, records| {
+            let Some(image) = images.next() else {
+                return Ok(());
+            };
+            batch.push((image, gathered(records)));
+            hand_over(&mut batch, false);
+            Ok::<(), std::io::Error>(())
         });
-        if self.runs.len() >= RUNS_PER_BATCH {
-            self.send_runs();
+        hand_over(&mut batch, true);
+        if let Err(e) = drained {
+            self.send(Event::Failed(e.to_string()));
         }
     }
 }
 
-impl CocoSink for Forward {
+/// One image's records as its annotations: a JSON array, the count and the labels.
+fn gathered(records: &[&[u8]]) -> GatheredAnnotations {
+    let mut json = Vec::with_capacity(2 + records.iter().map(|r| r.len() + 1).sum::<usize>());
+    json.push(b'[');
+    let mut labels: BTreeMap<String, i64> = BTreeMap::new();
+    let mut difficult = false;
+    for (i, record) in records.iter().enumerate() {
+        let (flags, rest) = record.split_first().unwrap_or((&0, &[]));
+        let (len, rest) = rest.split_at_checked(4).unwrap_or((&[0; 4], &[]));
+        let len = u32::from_le_bytes([len[0], len[1], len[2], len[3]]) as usize;
+        let (label, body) = rest.split_at_checked(len).unwrap_or((&[], rest));
+        difficult |= flags & DIFFICULT != 0;
+        *labels
+            .entry(String::from_utf8_lossy(label).into_owned())
+            .or_default() += 1;
+        if i > 0 {
+            json.push(b',');
+        }
+        json.extend_from_slice(body);
+    }
+    json.push(b']');
+    GatheredAnnotations {
+        count: records.len() as i64,
+        labels,
+        difficult,
+        // Records are serde_json's own output, so this never falls back.
+        json: Some(
+            String::from_utf8(json)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+        ),
+    }
+}
+
+impl CocoSink for Gather {
     fn labels(&mut self, labels: Vec<LabelDef>) {
         self.send(Event::Labels(labels));
     }
 
     fn image(&mut self, image: &CocoImage) {
-        self.send(Event::Image(image.clone()));
+        self.index.insert(image.id, self.images.len() as u32);
+        self.images.push(image.clone());
+        if !self.keep {
+            self.counts.push(0);
+        }
     }
 
     fn annotation(&mut self, image_id: i64, annotation: Annotation) {
-        if image_id != self.image_id || self.run.len() >= MAX_RUN {
-            self.end_run();
-            self.image_id = image_id;
+        let Some(&image) = self.index.get(&image_id) else {
+            return;
+        };
+        if !self.keep {
+            if let Some(count) = self.counts.get_mut(image as usize) {
+                *count += 1;
+            }
+            return;
         }
-        self.run.push(annotation);
+        if self.failed.is_none()
+            && let Err(e) = self.keep_annotation(image, &annotation)
+        {
+            self.failed = Some(e);
+        }
     }
 
     fn problem(&mut self, problem: Problem) {

@@ -21,12 +21,13 @@
 //!
 //! The plain layout streams its listing. Layouts that pair files (an image and its label file,
 //! a COCO record and its image) keep an index of the listing's entries, a few hundred bytes an
-//! object; annotation files are read a bounded number at a time, and a COCO file is streamed
-//! (see `coco`).
+//! object; annotation files are read a bounded number at a time, and a COCO file is streamed,
+//! its annotations regrouped by image through temporary files (see `coco` and `regroup`).
 
 mod coco;
 mod modelarts;
 mod plain;
+mod regroup;
 mod sensor;
 mod sidecar;
 
@@ -88,23 +89,23 @@ impl PlannedFile {
     }
 }
 
-/// What is known of annotations staged ahead of their sample (see `wharf_catalog`'s
-/// annotation chunks).
+/// A sample's annotations as a streaming reader gathers them from across a file: already
+/// serialised, with what the import's filters and counts need to know of them.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct StagedAnnotations {
+pub(crate) struct GatheredAnnotations {
     pub count: i64,
-    /// Folds every staged chunk, in order.
-    pub hash: u64,
-    /// Annotations per label.
+    /// Annotations per label; empty when the sink keeps no annotations.
     pub labels: BTreeMap<String, i64>,
     /// Some annotation is marked difficult or hard.
     pub difficult: bool,
+    /// The annotations as a JSON array; `None` when the sink keeps no annotations.
+    pub json: Option<String>,
 }
 
 #[derive(Debug, Clone)]
 pub(crate) enum PlannedAnnotations {
     Inline(Vec<Annotation>),
-    Staged(StagedAnnotations),
+    Gathered(GatheredAnnotations),
 }
 
 /// A sample as its layout describes it.
@@ -139,27 +140,20 @@ impl PlannedSample {
     pub fn annotation_count(&self) -> i64 {
         match &self.annotations {
             PlannedAnnotations::Inline(a) => a.len() as i64,
-            PlannedAnnotations::Staged(s) => s.count,
+            PlannedAnnotations::Gathered(g) => g.count,
         }
     }
 }
 
 /// Where a reader's findings go. Readers call it in a stable order (see the module doc).
 pub(crate) trait ReadSink: Send {
-    /// Whether annotation chunks should be staged through [`ReadSink::stage`]; when not, a
+    /// Whether the sink keeps annotations, or judges samples by their labels; when not, a
     /// streaming reader only counts them.
-    fn stages(&self) -> bool;
+    fn keeps_annotations(&self) -> bool;
     /// An annotation or label file was read.
     fn annotation_file(&mut self, _path: &str) {}
     /// The labels the source declares, before its samples.
     fn labels(&mut self, labels: Vec<LabelDef>) -> impl Future<Output = WharfResult<()>> + Send;
-    /// A chunk of the sample `key`'s annotations, as a JSON array, ahead of the sample.
-    fn stage(
-        &mut self,
-        key: &str,
-        seq: i64,
-        body: String,
-    ) -> impl Future<Output = WharfResult<()>> + Send;
     fn sample(&mut self, sample: PlannedSample) -> impl Future<Output = WharfResult<()>> + Send;
     fn problem(&mut self, problem: Problem) -> impl Future<Output = WharfResult<()>> + Send;
 }
@@ -266,8 +260,8 @@ struct Tracking<'a, S> {
 }
 
 impl<S: ReadSink> ReadSink for Tracking<'_, S> {
-    fn stages(&self) -> bool {
-        self.inner.stages()
+    fn keeps_annotations(&self) -> bool {
+        self.inner.keeps_annotations()
     }
 
     fn annotation_file(&mut self, path: &str) {
@@ -277,10 +271,6 @@ impl<S: ReadSink> ReadSink for Tracking<'_, S> {
 
     async fn labels(&mut self, labels: Vec<LabelDef>) -> WharfResult<()> {
         self.inner.labels(labels).await
-    }
-
-    async fn stage(&mut self, key: &str, seq: i64, body: String) -> WharfResult<()> {
-        self.inner.stage(key, seq, body).await
     }
 
     async fn sample(&mut self, sample: PlannedSample) -> WharfResult<()> {

@@ -187,6 +187,7 @@ fn text_annotation(text: String, format: &str) -> Annotation {
         annotated_by: None,
         difficult: false,
         hard: false,
+        bounds: None,
         source_format: format.to_owned(),
     }
 }
@@ -320,7 +321,7 @@ async fn manifest_round(
         };
         let mut annotations = match planned.annotations {
             PlannedAnnotations::Inline(a) => a,
-            PlannedAnnotations::Staged(_) => Vec::new(),
+            PlannedAnnotations::Gathered(_) => Vec::new(),
         };
         annotations.extend(sample.annotations);
         for location in &sample.annotation_files {

@@ -9,8 +9,9 @@
 //!
 //! Decisions:
 //! - Every image becomes a sample, annotated or not.
-//! - One COCO annotation may yield several normalised ones (its box, its mask, its keypoints),
-//!   linked by the attribute `coco_id`.
+//! - A COCO annotation becomes one normalised annotation: its mask or polygon, with its `bbox`
+//!   as the annotation's bounds, or its box alone. Keypoints and captions are annotations of
+//!   their own, linked to it by the attribute `coco_id`.
 //! - `iscrowd: 1` marks an annotation `difficult`; `score` (detection results) becomes its
 //!   confidence.
 //! - A box or polygon reaching outside its image is kept with a warning; a negative size, a
@@ -578,13 +579,14 @@ impl<S: CocoSink> Annotations<'_, S> {
                 return false;
             }
         };
-        let mut shapes = Vec::new();
-        if let Some(bbox) = raw.bbox {
-            match self.check_box(bbox, width, height, element, &path) {
-                Some(shape) => shapes.push(shape),
+        let bounds = match raw.bbox {
+            Some(bbox) => match self.check_box(bbox, width, height, element, &path) {
+                Some(bounds) => Some(bounds),
                 None => return false,
-            }
-        }
+            },
+            None => None,
+        };
+        let mut shapes = Vec::new();
         if let Some(segmentation) = raw.segmentation {
             shapes.extend(self.mask(segmentation, width, height, element, &path));
         }
@@ -613,7 +615,15 @@ impl<S: CocoSink> Annotations<'_, S> {
             shapes.push(Shape::Text { text });
         }
         if shapes.is_empty() {
-            shapes.push(Shape::Class);
+            shapes.push(match bounds {
+                Some([x_min, y_min, x_max, y_max]) => Shape::Box {
+                    x_min,
+                    y_min,
+                    x_max,
+                    y_max,
+                },
+                None => Shape::Class,
+            });
         }
         let mut attributes: BTreeMap<String, Value> =
             raw.attributes.unwrap_or_default().into_iter().collect();
@@ -627,11 +637,14 @@ impl<S: CocoSink> Annotations<'_, S> {
             attributes.insert("num_keypoints".to_owned(), Value::from(n));
         }
         for shape in shapes {
+            // A box is its own bounds.
+            let bounds = bounds.filter(|_| !matches!(shape, Shape::Box { .. }));
             self.sink.annotation(
                 raw.image_id,
                 Annotation {
                     label: label.clone(),
                     shape,
+                    bounds,
                     attributes: attributes.clone(),
                     confidence: raw.score,
                     annotated_by: None,
@@ -644,7 +657,8 @@ impl<S: CocoSink> Annotations<'_, S> {
         true
     }
 
-    /// The box, or `None` (with the problem reported) when it cannot be kept.
+    /// The box as `[x_min, y_min, x_max, y_max]`, or `None` (with the problem reported) when
+    /// it cannot be kept.
     fn check_box(
         &mut self,
         [x, y, w, h]: [f64; 4],
@@ -652,7 +666,7 @@ impl<S: CocoSink> Annotations<'_, S> {
         height: Option<u32>,
         element: &Element<'_>,
         path: &str,
-    ) -> Option<Shape> {
+    ) -> Option<[f64; 4]> {
         let field = format!("{path}.bbox");
         let invalid = |message: String| {
             Problem::error(ProblemCode::InvalidValue, self.file, message)
@@ -699,12 +713,7 @@ impl<S: CocoSink> Annotations<'_, S> {
                 );
             }
         }
-        Some(Shape::Box {
-            x_min: x,
-            y_min: y,
-            x_max: x + w,
-            y_max: y + h,
-        })
+        Some([x, y, micro_pixels(x + w), micro_pixels(y + h)])
     }
 
     fn mask(
@@ -758,6 +767,12 @@ impl<S: CocoSink> Annotations<'_, S> {
             }
         }
     }
+}
+
+/// Rounds to a millionth of a pixel, so that a sum such as `x + width` keeps the few decimals
+/// of its terms (`398.63 + 87.72` is `486.34999999999997` in binary floating point).
+fn micro_pixels(v: f64) -> f64 {
+    (v * 1e6).round() / 1e6
 }
 
 fn skipped_problem(file: &str, skipped: &Skipped<'_>) -> Problem {

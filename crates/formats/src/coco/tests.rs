@@ -93,28 +93,24 @@ fn reads_instances_with_categories_last() {
         [("car", Some(7), Some("vehicle")), ("crowd", Some(8), None)]
     );
 
-    let first: Vec<&Shape> = sink
+    // One annotation per record: the polygon, bounded by the record's bbox.
+    let first: Vec<(&Shape, Option<[f64; 4]>)> = sink
         .annotations
         .iter()
         .filter(|(_, a)| a.attributes["coco_id"] == 10)
-        .map(|(_, a)| &a.shape)
+        .map(|(_, a)| (&a.shape, a.bounds))
         .collect();
     assert_eq!(
         first,
-        [
-            &Shape::Box {
-                x_min: 10.0,
-                y_min: 20.0,
-                x_max: 40.0,
-                y_max: 60.0
-            },
+        [(
             &Shape::Polygon {
                 rings: vec![
                     vec![[10.0, 20.0], [40.0, 20.0], [40.0, 60.0]],
                     vec![[1.0, 1.0], [2.0, 1.0], [2.0, 2.0]]
                 ]
             },
-        ]
+            Some([10.0, 20.0, 40.0, 60.0])
+        )]
     );
     let crowd: Vec<&Annotation> = sink
         .annotations
@@ -123,15 +119,34 @@ fn reads_instances_with_categories_last() {
         .map(|(_, a)| a)
         .filter(|a| a.label == "crowd")
         .collect();
-    assert!(crowd.iter().all(|a| a.difficult));
+    assert_eq!(crowd.len(), 1);
+    assert!(crowd[0].difficult);
     assert!(matches!(
-        crowd[1].shape,
+        crowd[0].shape,
         Shape::RleMask {
             height: 50,
             width: 100,
             ..
         }
     ));
+    // A record with a box alone is a box, with no separate bounds.
+    let boxed = sink
+        .annotations
+        .iter()
+        .find(|(_, a)| a.attributes["coco_id"] == 12)
+        .unwrap();
+    assert_eq!(
+        (&boxed.1.shape, boxed.1.bounds),
+        (
+            &Shape::Box {
+                x_min: 1.0,
+                y_min: 2.0,
+                x_max: 4.0,
+                y_max: 6.0
+            },
+            None
+        )
+    );
     let scored = sink
         .annotations
         .iter()
@@ -410,4 +425,16 @@ fn many_batches_come_back_in_file_order() {
     assert_eq!(stats.records, RECORDS as u64);
     assert_eq!(stats.rejected as usize, unknown + duplicate.len());
     assert_eq!(ids.len(), RECORDS - unknown - duplicate.len());
+}
+
+#[test]
+fn box_corners_keep_the_decimals_of_their_terms() {
+    let text = r#"{"images": [{"id": 1, "file_name": "a.jpg"}],
+      "annotations": [{"id": 1, "image_id": 1, "category_id": 1, "bbox": [398.63, 56.13, 87.72, 29.05]}],
+      "categories": [{"id": 1, "name": "car"}]}"#;
+    let (sink, _) = read_text(text);
+    assert_eq!(
+        serde_json::to_string(&sink.annotations[0].1.shape).unwrap(),
+        r#"{"type":"box","x_min":398.63,"y_min":56.13,"x_max":486.35,"y_max":85.18}"#
+    );
 }

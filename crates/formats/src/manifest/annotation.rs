@@ -161,6 +161,7 @@ pub(super) fn read(
         annotated_by: None,
         difficult: false,
         hard: false,
+        bounds: None,
         source_format: FORMAT.to_owned(),
     };
     if let Some(whole) = whole {

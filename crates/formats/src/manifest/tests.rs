@@ -75,6 +75,7 @@ fn annotation(label: &str, shape: Shape, attributes: Value) -> Annotation {
         annotated_by: None,
         difficult: false,
         hard: false,
+        bounds: None,
         source_format: FORMAT.into(),
     }
 }

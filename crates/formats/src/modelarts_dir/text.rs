@@ -30,6 +30,7 @@ pub(super) fn class(label: &str) -> Annotation {
         annotated_by: None,
         difficult: false,
         hard: false,
+        bounds: None,
         source_format: FORMAT.to_owned(),
     }
 }

@@ -65,6 +65,7 @@ pub(super) fn read(object: &Element, out: &mut Problems) -> Option<ReadObject> {
             annotated_by: None,
             difficult,
             hard: false,
+            bounds: None,
             source_format: "voc".to_owned(),
         },
         shape_name: shape_element.name.clone(),

@@ -262,6 +262,7 @@ fn read_object(
         annotated_by: None,
         difficult: false,
         hard: false,
+        bounds: None,
         source_format: FORMAT.to_owned(),
     }))
 }

@@ -135,6 +135,7 @@ impl Reader<'_> {
             annotated_by: None,
             difficult: false,
             hard: false,
+            bounds: None,
             source_format: "yolo".to_owned(),
         })
     }

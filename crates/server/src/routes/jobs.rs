@@ -4,8 +4,8 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use wharf_catalog::JobFilter;
-use wharf_engine::{ImportRequest, submit_import};
-use wharf_model::{Job, JobError, JobState, Page, WharfError};
+use wharf_engine::{ImportRequest, ValidateRequest, submit_import, validate_request};
+use wharf_model::{Job, JobError, JobState, Page, ValidationReport, WharfError};
 
 use crate::auth::Authed;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
@@ -40,6 +40,21 @@ pub(crate) async fn create_import(
     let job = submit_import(&state.catalog, state.engine.policy(), &ws.id, request).await?;
     state.engine.wake();
     Ok((StatusCode::ACCEPTED, Json(job)))
+}
+
+/// Reads a source as an import would, from the server's side, and writes nothing: the
+/// detected format with the reasons for each candidate, the counts, and every problem with its
+/// file, line or JSON path, what was found and what was expected. Answers when the read is
+/// done, which for a large source takes as long as reading it.
+#[utoipa::path(post, path = "/v1/validate", tag = "jobs", request_body = ValidateRequest,
+    responses((status = 200, body = ValidationReport), (status = 400, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody)))]
+pub(crate) async fn validate_source(
+    State(state): State<AppState>,
+    Authed(ws): Authed,
+    ApiJson(request): ApiJson<ValidateRequest>,
+) -> Result<Json<ValidationReport>, ApiError> {
+    let report = validate_request(&state.catalog, state.engine.policy(), &ws.id, request).await?;
+    Ok(Json(report))
 }
 
 #[utoipa::path(get, path = "/v1/jobs", tag = "jobs", params(JobListParams), responses((status = 200, body = Page<Job>)))]

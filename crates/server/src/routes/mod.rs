@@ -35,6 +35,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/v1/datasets/{dataset}/samples/{*sample}", get(get_sample))
         .route("/v1/datasets/{dataset}/labels", get(list_labels))
         .route("/v1/imports", post(create_import))
+        .route("/v1/validate", post(validate_source))
         .route("/v1/jobs", get(list_jobs))
         .route("/v1/jobs/{job}", get(get_job))
         .route("/v1/jobs/{job}/cancel", post(cancel_job))
