@@ -4,9 +4,9 @@
 # wall time and peak memory (max RSS) of each.
 #
 # Wharf's rows: `wharf import` into the embedded SQLite catalog, end to end (list, parse, check,
-# stage every annotation, write samples, files and labels), and `wharf validate --format coco`
-# (the same read, no writes). Python's rows load the file whole; Datumaro's also iterates every
-# item.
+# regroup every annotation by image, write samples, files, annotations and labels), and
+# `wharf validate --format coco` (the same read, no writes). Python's rows load the file whole;
+# Datumaro's also iterates every item.
 # Usage: bash bench/coco-readers.sh [IMAGES ANNOTATIONS]   (default 200000 2000000)
 set -euo pipefail
 cd "$(dirname "$0")/.."

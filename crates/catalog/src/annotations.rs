@@ -17,8 +17,8 @@
 use sqlx::Row;
 use wharf_model::{Annotation, Label, LabelDef, WharfError, WharfResult};
 
-use crate::sql::{DynamicSql, rows_per_statement};
-use crate::{Catalog, ClaimedJob, db_err};
+use crate::sql::{DynamicSql, positional_rows_per_statement, rows_per_statement};
+use crate::{Backend, Catalog, ClaimedJob, db_err};
 
 /// How many annotations and samples of a batch carry one label.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -118,12 +118,15 @@ impl Catalog {
 /// Inserts new sample revisions' annotations: pairs of a sample id and a JSON array.
 pub(crate) async fn insert_annotations(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    backend: Backend,
     job_id: &str,
     rows: &[(&str, &str)],
 ) -> WharfResult<()> {
-    for rows in rows.chunks(rows_per_statement(4)) {
-        let mut sql =
-            DynamicSql::new("INSERT INTO annotations (sample_id, seq, job_id, body) VALUES ");
+    for rows in rows.chunks(positional_rows_per_statement(4)) {
+        let mut sql = DynamicSql::positional(
+            backend,
+            "INSERT INTO annotations (sample_id, seq, job_id, body) VALUES ",
+        );
         sql.rows(rows.len(), 4);
         let mut q = sql.query();
         for (sample_id, body) in rows {
@@ -137,12 +140,14 @@ pub(crate) async fn insert_annotations(
 /// Adds a batch's label counts to the label set of `version`.
 pub(crate) async fn add_label_counts(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    backend: Backend,
     dataset_id: &str,
     version: i64,
     counts: &[LabelCount],
 ) -> WharfResult<()> {
-    for rows in counts.chunks(rows_per_statement(5)) {
-        let mut sql = DynamicSql::new(
+    for rows in counts.chunks(positional_rows_per_statement(5)) {
+        let mut sql = DynamicSql::positional(
+            backend,
             "INSERT INTO labels (dataset_id, version, name, annotations, samples) VALUES ",
         );
         sql.rows(rows.len(), 5).push(

@@ -33,7 +33,7 @@ use wharf_model::{
 
 use crate::annotations::{LabelCount, add_label_counts, insert_annotations};
 use crate::samples::NewSample;
-use crate::sql::{DynamicSql, rows_per_statement};
+use crate::sql::{DynamicSql, positional_rows_per_statement, rows_per_statement};
 use crate::{Backend, Catalog, db_err, format_ms, new_id, now_ms};
 
 #[derive(Debug, Clone)]
@@ -471,17 +471,18 @@ impl Catalog {
             }
             q.execute(&mut *tx).await.map_err(db_err)?;
         }
-        const SAMPLE_COLUMNS: usize = 12;
+        const SAMPLE_COLUMNS: usize = 13;
         let ids: Vec<String> = batch.new_samples.iter().map(|_| new_id()).collect();
-        let per_statement = rows_per_statement(SAMPLE_COLUMNS);
+        let per_statement = positional_rows_per_statement(SAMPLE_COLUMNS);
         for (samples, ids) in batch
             .new_samples
             .chunks(per_statement)
             .zip(ids.chunks(per_statement))
         {
-            let mut sql = DynamicSql::new(
+            let mut sql = DynamicSql::positional(
+                self.backend,
                 "INSERT INTO samples (id, dataset_id, sample_key, fingerprint, added_in, last_seen_job, created_at, \
-                 source_format, annotation_count, usage, hard, scene) VALUES ",
+                 source_format, annotation_count, usage, hard, scene, text) VALUES ",
             );
             sql.rows(samples.len(), SAMPLE_COLUMNS);
             let mut q = sql.query();
@@ -498,7 +499,8 @@ impl Catalog {
                     .bind(s.annotation_count)
                     .bind(&s.usage)
                     .bind(i64::from(s.hard))
-                    .bind(&s.scene);
+                    .bind(&s.scene)
+                    .bind(&s.text);
             }
             q.execute(&mut *tx).await.map_err(db_err)?;
         }
@@ -508,8 +510,15 @@ impl Catalog {
             .zip(&ids)
             .filter_map(|(s, id)| Some((id.as_str(), s.annotations_json.as_deref()?)))
             .collect();
-        insert_annotations(&mut tx, &job.id, &annotations).await?;
-        add_label_counts(&mut tx, &job.dataset_id, version, &batch.label_counts).await?;
+        insert_annotations(&mut tx, self.backend, &job.id, &annotations).await?;
+        add_label_counts(
+            &mut tx,
+            self.backend,
+            &job.dataset_id,
+            version,
+            &batch.label_counts,
+        )
+        .await?;
         const FILE_COLUMNS: usize = 9;
         let files: Vec<(&String, &crate::NewFile)> = batch
             .new_samples
@@ -517,8 +526,9 @@ impl Catalog {
             .zip(&ids)
             .flat_map(|(s, id)| s.files.iter().map(move |f| (id, f)))
             .collect();
-        for chunk in files.chunks(rows_per_statement(FILE_COLUMNS)) {
-            let mut sql = DynamicSql::new(
+        for chunk in files.chunks(positional_rows_per_statement(FILE_COLUMNS)) {
+            let mut sql = DynamicSql::positional(
+                self.backend,
                 "INSERT INTO files (sample_id, path, size, fingerprint, modified_at, media_type, width, height, points) VALUES ",
             );
             sql.rows(chunk.len(), FILE_COLUMNS);

@@ -6,7 +6,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 use wharf_model::{DatasetFile, ErrorCode, Page, Sample, WharfError, WharfResult};
 
-use crate::sql::{DynamicSql, rows_per_statement};
+use crate::sql::{DynamicSql, positional_rows_per_statement};
 use crate::{Catalog, db_err, format_ms};
 
 /// A sample as the engine writes it.
@@ -22,6 +22,7 @@ pub struct NewSample {
     pub usage: Option<String>,
     pub hard: bool,
     pub scene: Option<String>,
+    pub text: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -65,7 +66,7 @@ fn prefix_end(prefix: &str) -> String {
 }
 
 const SAMPLE_SELECT: &str = "SELECT s.id, s.sample_key, s.usage, s.hard, s.scene, s.batch, s.added_in, \
-     s.source_format, s.annotation_count FROM samples s WHERE s.dataset_id = ";
+     s.source_format, s.annotation_count, s.text FROM samples s WHERE s.dataset_id = ";
 
 fn sample_from_row(row: &AnyRow) -> WharfResult<Sample> {
     Ok(Sample {
@@ -78,6 +79,7 @@ fn sample_from_row(row: &AnyRow) -> WharfResult<Sample> {
         added_in: row.try_get("added_in").map_err(db_err)?,
         source_format: row.try_get("source_format").map_err(db_err)?,
         annotation_count: row.try_get("annotation_count").map_err(db_err)?,
+        text: row.try_get("text").map_err(db_err)?,
         files: Vec::new(),
         annotations: Vec::new(),
     })
@@ -91,8 +93,9 @@ impl Catalog {
         keys: &[String],
     ) -> WharfResult<HashMap<String, LiveSample>> {
         let mut found = HashMap::with_capacity(keys.len());
-        for chunk in keys.chunks(rows_per_statement(1)) {
-            let mut sql = DynamicSql::new(
+        for chunk in keys.chunks(positional_rows_per_statement(1)) {
+            let mut sql = DynamicSql::positional(
+                self.backend,
                 "SELECT id, sample_key, fingerprint, last_seen_job FROM samples WHERE dataset_id = ",
             );
             sql.param()

@@ -4,30 +4,58 @@ use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::{AnyPool, AssertSqlSafe};
 use wharf_model::{Page, WharfResult};
 
-use crate::db_err;
+use crate::{Backend, db_err};
 
-/// Parameters bound to one statement at most. SQLite finds each parameter by walking the
-/// statement's list of names, so binding n of them costs n²: past a few hundred, binding
-/// costs more than the round trips it saves (3,000 made a batch of samples ten times slower).
-const PARAMS_PER_STATEMENT: usize = 256;
+/// Parameters bound to one statement with numbered placeholders at most. SQLite finds each
+/// numbered parameter by walking the statement's list of names, so binding n of them costs n²:
+/// past a few hundred, binding costs more than the round trips it saves.
+const NUMBERED_PARAMS_PER_STATEMENT: usize = 256;
+/// Parameters bound to one statement with positional placeholders at most, well under both
+/// databases' limits.
+const POSITIONAL_PARAMS_PER_STATEMENT: usize = 4096;
 
-/// Rows of `columns` parameters each per multi-row statement (or ids per `IN (...)` list).
+/// Rows of `columns` numbered parameters each per multi-row statement (or ids per `IN (...)`
+/// list).
 pub(crate) fn rows_per_statement(columns: usize) -> usize {
-    (PARAMS_PER_STATEMENT / columns.max(1)).max(1)
+    (NUMBERED_PARAMS_PER_STATEMENT / columns.max(1)).max(1)
 }
 
-/// A statement whose text is made of fixed fragments and `$n` placeholders only, so it is
-/// safe to run even though it is built at run time.
+/// Rows of `columns` parameters each per statement built with [`DynamicSql::positional`].
+pub(crate) fn positional_rows_per_statement(columns: usize) -> usize {
+    (POSITIONAL_PARAMS_PER_STATEMENT / columns.max(1)).max(1)
+}
+
+/// A statement whose text is made of fixed fragments and placeholders only, so it is safe to
+/// run even though it is built at run time.
 pub(crate) struct DynamicSql {
     text: String,
     next: usize,
+    /// Placeholders are SQLite's bare `?`, bound in the order they appear.
+    bare: bool,
 }
 
 impl DynamicSql {
+    /// A statement with numbered placeholders (`$1`, `$2`, ...); `head` may use some.
     pub(crate) fn new(head: &'static str) -> Self {
         Self {
             text: head.to_owned(),
             next: 1,
+            bare: false,
+        }
+    }
+
+    /// A statement whose parameters are all appended with [`DynamicSql::param`] and bound in
+    /// that order; `head` has none. On SQLite its placeholders are bare `?`, which bind in
+    /// constant time each: the form for statements with thousands of parameters.
+    pub(crate) fn positional(backend: Backend, head: &'static str) -> Self {
+        debug_assert!(
+            !head.contains('$'),
+            "a positional statement's head has no parameters"
+        );
+        Self {
+            text: head.to_owned(),
+            next: 1,
+            bare: backend == Backend::Sqlite,
         }
     }
 
@@ -38,14 +66,19 @@ impl DynamicSql {
 
     /// Appends a placeholder for the next parameter.
     pub(crate) fn param(&mut self) -> &mut Self {
-        self.text.push('$');
-        self.text.push_str(&self.next.to_string());
+        if self.bare {
+            self.text.push('?');
+        } else {
+            self.text.push('$');
+            self.text.push_str(&self.next.to_string());
+        }
         self.next += 1;
         self
     }
 
     /// Skips `n` parameters that the fixed head of the statement already numbered.
     pub(crate) fn param_after(&mut self, n: usize) -> &mut Self {
+        debug_assert!(!self.bare, "bare placeholders cannot follow numbered ones");
         self.next = n + 1;
         self
     }

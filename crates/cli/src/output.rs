@@ -178,6 +178,9 @@ pub fn sample(sample: &Sample, json: bool) -> Result<()> {
     if let Some(scene) = &sample.scene {
         println!("scene        {scene}");
     }
+    if let Some(text) = &sample.text {
+        println!("text         {text}");
+    }
     for f in &sample.files {
         let mut facts = vec![format!("{} bytes", f.size), f.media_type.clone()];
         if let (Some(w), Some(h)) = (f.width, f.height) {

@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 on_both_catalogs!(
     coco_from_s3_stores_annotations_labels_and_per_record_errors,
     voc_folder_imports_with_filters_and_reads_back_in_the_cli,
+    text_lines_import_as_samples_with_their_text_and_labels,
 );
 
 /// Two images with labels, one record naming a missing category, one box past the image, and
@@ -349,4 +350,78 @@ async fn voc_folder_imports_with_filters_and_reads_back_in_the_cli(db: Db) {
         String::from_utf8_lossy(&bad.stderr)
     );
     assert!(String::from_utf8_lossy(&bad.stderr).contains("expected one of coco, voc"));
+}
+
+/// ModelArts text classification: each line of a text file is a sample keyed `file:line`,
+/// with its text and its labels; an edited line is a new revision, the others stay.
+async fn text_lines_import_as_samples_with_their_text_and_labels(db: Db) {
+    let wharf = Wharf::new(db).await;
+    let dir = wharf.root().join("reviews");
+    let write = |text: &str| {
+        write_local_tree(
+            &dir,
+            &[("reviews.txt".to_owned(), text.as_bytes().to_vec())],
+        )
+    };
+    write("great film\tpositive\nawful plot\tnegative,boring\n");
+    let import = || {
+        let out = wharf.run(&[
+            "import",
+            dir.to_str().unwrap(),
+            "--dataset",
+            "reviews",
+            "--format",
+            "modelarts_dir",
+            "--json",
+        ]);
+        let job: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(out.status.code(), Some(0), "{job}");
+        job
+    };
+    assert_eq!(import()["counters"]["imported"], 2);
+
+    let shown = wharf.run(&["samples", "show", "reviews", "reviews.txt:2", "--json"]);
+    let sample: Value = serde_json::from_slice(&shown.stdout).unwrap();
+    assert_eq!(sample["text"], "awful plot", "{sample}");
+    let labels: Vec<(&str, &str)> = sample["annotations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["label"].as_str().unwrap(),
+                a["shape"]["type"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(labels, [("negative", "class"), ("boring", "class")]);
+    let human = wharf.run(&["samples", "show", "reviews", "reviews.txt:1"]);
+    assert!(String::from_utf8_lossy(&human.stdout).contains("text         great film"));
+    let listed = wharf.run(&["labels", "ls", "reviews", "--json"]);
+    let names: Vec<String> = serde_json::from_slice::<Value>(&listed.stdout)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["name"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        names,
+        ["boring", "negative", "positive"],
+        "no label without a name"
+    );
+
+    write("great film\tpositive\nawful plot, but fun\tnegative\n");
+    let again = import();
+    assert_eq!(
+        (
+            again["counters"]["imported"].as_i64(),
+            again["counters"]["unchanged"].as_i64()
+        ),
+        (Some(1), Some(1)),
+        "only the edited line is a new revision: {again}"
+    );
+    let shown = wharf.run(&["samples", "show", "reviews", "reviews.txt:2", "--json"]);
+    let sample: Value = serde_json::from_slice(&shown.stdout).unwrap();
+    assert_eq!(sample["text"], "awful plot, but fun");
 }

@@ -7,9 +7,9 @@ use wharf_model::ImportOptions;
 
 use crate::read::{PlannedAnnotations, PlannedSample};
 
-/// Annotations per label of a sample. The empty label (a text sample's own text) is left out.
+/// Annotations per label of a sample.
 pub(crate) fn label_counts(sample: &PlannedSample) -> BTreeMap<String, i64> {
-    let mut counts = match &sample.annotations {
+    match &sample.annotations {
         PlannedAnnotations::Inline(annotations) => {
             let mut counts: BTreeMap<String, i64> = BTreeMap::new();
             for a in annotations {
@@ -18,9 +18,7 @@ pub(crate) fn label_counts(sample: &PlannedSample) -> BTreeMap<String, i64> {
             counts
         }
         PlannedAnnotations::Gathered(gathered) => gathered.labels.clone(),
-    };
-    counts.remove("");
-    counts
+    }
 }
 
 /// Whether a sample or one of its annotations is marked difficult or hard.

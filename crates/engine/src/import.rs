@@ -301,12 +301,7 @@ async fn plan_batch(sink: &ImportSink<'_>, items: Vec<PlannedSample>) -> WharfRe
         }
         if !options.import_annotations {
             labels.clear();
-            sample.annotations = PlannedAnnotations::Inline(match sample.annotations {
-                PlannedAnnotations::Inline(a) => {
-                    a.into_iter().filter(|a| a.label.is_empty()).collect()
-                }
-                PlannedAnnotations::Gathered(_) => Vec::new(),
-            });
+            sample.annotations = PlannedAnnotations::Inline(Vec::new());
         }
         let annotations_json = match &mut sample.annotations {
             PlannedAnnotations::Inline(a) if !a.is_empty() => {
@@ -403,15 +398,18 @@ fn new_sample(candidate: Candidate, files: Vec<NewFile>) -> NewSample {
         usage: sample.usage,
         hard: sample.hard,
         scene: sample.scene,
+        text: sample.text,
     }
 }
 
-/// A sample's identity: its files' fingerprints, and the hash of its annotations when it has
+/// A sample's identity: its files' fingerprints, or for a text sample its text (its file holds
+/// other samples too, and changes with them), then the hash of its annotations when it has
 /// any. A one-file sample without annotations keeps its file's fingerprint.
 fn fingerprint(sample: &PlannedSample, annotations_json: Option<&str>) -> String {
-    let files = match sample.files.as_slice() {
-        [one] => one.entry.fingerprint.clone(),
-        many => {
+    let content = match (&sample.text, sample.files.as_slice()) {
+        (Some(text), _) => format!("text:{:016x}", xxh3_64(text.as_bytes())),
+        (None, [one]) => one.entry.fingerprint.clone(),
+        (None, many) => {
             let joined: String = many
                 .iter()
                 .map(|f| format!("{}={}\n", f.entry.path, f.entry.fingerprint))
@@ -420,8 +418,8 @@ fn fingerprint(sample: &PlannedSample, annotations_json: Option<&str>) -> String
         }
     };
     match annotations_json {
-        Some(json) => format!("{files}#{:016x}", xxh3_64(json.as_bytes())),
-        None => files,
+        Some(json) => format!("{content}#{:016x}", xxh3_64(json.as_bytes())),
+        None => content,
     }
 }
 

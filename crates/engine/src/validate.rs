@@ -130,8 +130,7 @@ impl ReadSink for Report {
         self.inner.samples += 1;
         self.inner.annotations += sample.annotation_count() as u64;
         let labels = crate::filter::label_counts(&sample);
-        self.labels
-            .extend(labels.into_keys().filter(|l| !l.is_empty()));
+        self.labels.extend(labels.into_keys());
         Ok(())
     }
 

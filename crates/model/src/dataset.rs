@@ -76,6 +76,10 @@ pub struct Sample {
     /// The format the sample's annotations were read from.
     pub source_format: Option<String>,
     pub annotation_count: i64,
+    /// The text of a text sample (a line of a text classification file, a manifest's
+    /// `content://` source); its labels are its annotations.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
     pub files: Vec<DatasetFile>,
     /// Filled when one sample is asked for, empty in listings.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -2,8 +2,9 @@
 //!
 //! The format reader makes two passes over the file on a blocking thread (images and
 //! categories, then annotations; see `wharf_formats::coco`). Annotations come in any order, so
-//! a sample's annotations are gathered from across the file: each is serialised as it is read
-//! and regrouped by image through temporary files (see `regroup`), in bounded memory. Once the
+//! a sample's annotations are gathered from across the file: each is serialised as it is read,
+//! on a second thread, and regrouped by image through temporary files (see `regroup`), in
+//! bounded memory. Once the
 //! file is read, every image becomes a sample, in the file's order, with its annotations as one
 //! JSON array, their count and their labels.
 //!
@@ -56,8 +57,8 @@ pub(super) async fn read(
             images: Vec::new(),
             index: HashMap::new(),
             counts: Vec::new(),
-            regroup: None,
-            record: Vec::new(),
+            pending: Vec::new(),
+            spill: None,
             failed: None,
         };
         let open = || {
@@ -129,6 +130,7 @@ async fn sample(
         usage: None,
         hard: false,
         scene: None,
+        text: None,
     })
     .await
 }
@@ -144,14 +146,69 @@ struct Gather {
     index: HashMap<i64, u32>,
     /// Annotations per image, when they are only counted.
     counts: Vec<u32>,
-    regroup: Option<Regroup>,
-    /// The record being encoded: flags, label length, label, then the annotation's JSON.
-    record: Vec<u8>,
+    /// Annotations read and not yet handed to the spill thread.
+    pending: Vec<(u32, Annotation)>,
+    spill: Option<Spill>,
+    /// The spill thread could not start: annotations are no longer kept.
     failed: Option<std::io::Error>,
+}
+
+/// Annotations handed to the spill thread at a time.
+const ANNOTATIONS_PER_HAND_OVER: usize = 4096;
+/// Hand-overs queued for the spill thread.
+const HAND_OVERS_AHEAD: usize = 4;
+
+/// A thread that serialises annotations and spills them into the regrouping, so that parsing
+/// the file and writing the annotations out share two cores.
+struct Spill {
+    tx: std::sync::mpsc::SyncSender<Vec<(u32, Annotation)>>,
+    thread: std::thread::JoinHandle<std::io::Result<Regroup>>,
+}
+
+impl Spill {
+    fn start(keys: u32, expected_bytes: u64) -> std::io::Result<Self> {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<(u32, Annotation)>>(HAND_OVERS_AHEAD);
+        let thread = std::thread::Builder::new()
+            .name("coco-spill".to_owned())
+            .spawn(move || {
+                let mut regroup = Regroup::new(keys, expected_bytes);
+                let mut record = Vec::new();
+                for annotations in rx {
+                    for (image, annotation) in annotations {
+                        encode(&annotation, &mut record)?;
+                        regroup.push(image, &record)?;
+                    }
+                }
+                Ok(regroup)
+            })?;
+        Ok(Self { tx, thread })
+    }
+
+    /// Waits for the spill thread to write everything handed to it.
+    fn finish(self) -> std::io::Result<Regroup> {
+        drop(self.tx);
+        self.thread
+            .join()
+            .map_err(|_| std::io::Error::other("the spill thread stopped unexpectedly"))?
+    }
 }
 
 /// A record's flag: the annotation is marked difficult or hard.
 const DIFFICULT: u8 = 1;
+
+/// Encodes an annotation as a record: flags, label length, label, then its JSON.
+fn encode(annotation: &Annotation, record: &mut Vec<u8>) -> std::io::Result<()> {
+    record.clear();
+    record.push(if annotation.difficult || annotation.hard {
+        DIFFICULT
+    } else {
+        0
+    });
+    record.extend_from_slice(&(annotation.label.len() as u32).to_le_bytes());
+    record.extend_from_slice(annotation.label.as_bytes());
+    serde_json::to_writer(&mut *record, annotation)?;
+    Ok(())
+}
 
 impl Gather {
     fn send(&self, event: Event) {
@@ -159,24 +216,24 @@ impl Gather {
         let _ = self.tx.blocking_send(event);
     }
 
-    fn keep_annotation(&mut self, image: u32, annotation: &Annotation) -> std::io::Result<()> {
-        let keys = self.images.len() as u32;
-        let expected = self.expected_bytes;
-        let regroup = self
-            .regroup
-            .get_or_insert_with(|| Regroup::new(keys, expected));
-        self.record.clear();
-        self.record
-            .push(if annotation.difficult || annotation.hard {
-                DIFFICULT
-            } else {
-                0
-            });
-        self.record
-            .extend_from_slice(&(annotation.label.len() as u32).to_le_bytes());
-        self.record.extend_from_slice(annotation.label.as_bytes());
-        serde_json::to_writer(&mut self.record, annotation)?;
-        regroup.push(image, &self.record)
+    /// Hands the pending annotations to the spill thread, starting it on the first call.
+    fn hand_over(&mut self) -> std::io::Result<()> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let spill = match &mut self.spill {
+            Some(spill) => spill,
+            None => self
+                .spill
+                .insert(Spill::start(self.images.len() as u32, self.expected_bytes)?),
+        };
+        let batch = std::mem::replace(
+            &mut self.pending,
+            Vec::with_capacity(ANNOTATIONS_PER_HAND_OVER),
+        );
+        // A closed channel means the spill thread failed; `finish` reports why.
+        let _ = spill.tx.send(batch);
+        Ok(())
     }
 
     /// Sends every image as a sample, with what was gathered of its annotations.
@@ -185,6 +242,16 @@ impl Gather {
             self.send(Event::Failed(e.to_string()));
             return;
         }
+        let spilled = self
+            .hand_over()
+            .and_then(|()| self.spill.take().map(Spill::finish).transpose());
+        let regroup = match spilled {
+            Ok(regroup) => regroup,
+            Err(e) => {
+                self.send(Event::Failed(e.to_string()));
+                return;
+            }
+        };
         let images = std::mem::take(&mut self.images);
         let mut batch = Vec::with_capacity(SAMPLES_PER_EVENT);
         let hand_over = |batch: &mut Vec<_>, force: bool| {
@@ -195,7 +262,7 @@ impl Gather {
                 )));
             }
         };
-        let Some(regroup) = self.regroup.take() else {
+        let Some(regroup) = regroup else {
             for (key, image) in images.into_iter().enumerate() {
                 let count = self.counts.get(key).copied().unwrap_or(0);
                 batch.push((
@@ -282,9 +349,14 @@ impl CocoSink for Gather {
             }
             return;
         }
-        if self.failed.is_none()
-            && let Err(e) = self.keep_annotation(image, &annotation)
+        if self.failed.is_some() {
+            return;
+        }
+        self.pending.push((image, annotation));
+        if self.pending.len() >= ANNOTATIONS_PER_HAND_OVER
+            && let Err(e) = self.hand_over()
         {
+            self.pending.clear();
             self.failed = Some(e);
         }
     }

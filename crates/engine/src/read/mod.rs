@@ -121,6 +121,8 @@ pub(crate) struct PlannedSample {
     pub hard: bool,
     /// The scene or sequence the sample belongs to, for layouts that group frames.
     pub scene: Option<String>,
+    /// The text of a text sample, a line or a manifest's content: many samples share its file.
+    pub text: Option<String>,
 }
 
 impl PlannedSample {
@@ -134,6 +136,7 @@ impl PlannedSample {
             usage: None,
             hard: false,
             scene: None,
+            text: None,
         }
     }
 

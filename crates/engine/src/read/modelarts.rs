@@ -11,7 +11,7 @@ use std::io::Read;
 use tokio::sync::mpsc;
 use wharf_formats::manifest::{self, ManifestSample, ManifestSink};
 use wharf_formats::{ListingSummary, modelarts_dir, voc};
-use wharf_model::{Annotation, Problem, ProblemCode, Shape, WharfError, WharfResult};
+use wharf_model::{Annotation, Problem, ProblemCode, Severity, Shape, WharfError, WharfResult};
 use wharf_storage::{ObjectEntry, Source};
 
 use super::{
@@ -122,7 +122,12 @@ async fn read_text_classification(
     listing: &Listing,
     sink: &mut impl ReadSink,
 ) -> WharfResult<()> {
-    let (pairs, found) = modelarts_dir::text_result_pairs(listing.paths());
+    let (pairs, mut found) = modelarts_dir::text_result_pairs(listing.paths());
+    if pairs.is_empty() {
+        // No text has a result file: the labels are on the lines (label_type 1), and a text
+        // without a result file is no mistake.
+        found.retain(|p| p.severity == Severity::Error);
+    }
     problems(sink, found).await?;
     if pairs.is_empty() {
         let texts: Vec<String> = listing
@@ -164,24 +169,24 @@ async fn text_samples(
         return Ok(());
     };
     for sample in samples {
-        let mut annotations = vec![text_annotation(sample.text, modelarts_dir::FORMAT)];
-        annotations.extend(sample.labels.into_iter().map(|label| Annotation {
-            label,
-            shape: Shape::Class,
-            ..text_annotation(String::new(), modelarts_dir::FORMAT)
-        }));
+        let annotations = sample
+            .labels
+            .into_iter()
+            .map(|label| class_annotation(label, modelarts_dir::FORMAT))
+            .collect();
         let mut planned = PlannedSample::of_file(entry.clone(), annotations, modelarts_dir::FORMAT);
         planned.key = format!("{file}:{}", sample.line);
+        planned.text = Some(sample.text);
         sink.sample(planned).await?;
     }
     Ok(())
 }
 
-/// A sample's own text, kept as an annotation with no label.
-fn text_annotation(text: String, format: &str) -> Annotation {
+/// A label of a whole text sample.
+fn class_annotation(label: String, format: &str) -> Annotation {
     Annotation {
-        label: String::new(),
-        shape: Shape::Text { text },
+        label,
+        shape: Shape::Class,
         attributes: Default::default(),
         confidence: None,
         annotated_by: None,
@@ -312,10 +317,7 @@ async fn manifest_round(
                 let mut planned =
                     PlannedSample::of_file(entry.clone(), Vec::new(), manifest::FORMAT);
                 planned.key = format!("{file}:{}", sample.line);
-                planned.annotations = PlannedAnnotations::Inline(vec![text_annotation(
-                    text.clone(),
-                    manifest::FORMAT,
-                )]);
+                planned.text = Some(text.clone());
                 planned
             }
         };

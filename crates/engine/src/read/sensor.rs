@@ -87,6 +87,7 @@ pub(super) async fn read_rosetta(
                 usage: None,
                 hard: false,
                 scene: Some(scene.id.clone()),
+                text: None,
             })
             .await?;
         }
@@ -149,6 +150,7 @@ pub(super) async fn read_xtreme1(
                     usage: None,
                     hard: false,
                     scene: scene.name.clone(),
+                    text: None,
                 })
                 .await?;
             }
