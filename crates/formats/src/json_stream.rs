@@ -240,34 +240,48 @@ impl<R: Read> Scanner<'_, R> {
             let mut end = chunk.len();
             let mut newlines = 0;
             let mut closed = false;
-            for (i, &byte) in chunk.iter().enumerate() {
-                if in_string {
+            let mut i = 0;
+            if escaped && !chunk.is_empty() {
+                // The previous chunk ended on a backslash: this byte is escaped.
+                escaped = false;
+                i = 1;
+            }
+            // Jumps from one byte that matters to the next: most bytes of an annotation file
+            // are digits, commas and spaces.
+            while i < chunk.len() {
+                let table = if in_string { &IN_STRING } else { &STRUCTURE };
+                let Some(skip) = chunk[i..].iter().position(|&b| table[usize::from(b)]) else {
+                    break;
+                };
+                let at = i + skip;
+                i = at + 1;
+                let byte = chunk[at];
+                if byte == b'\n' {
+                    newlines += 1;
+                } else if in_string {
                     match byte {
-                        _ if escaped => escaped = false,
-                        b'\\' => escaped = true,
                         b'"' => in_string = false,
-                        b'\n' => newlines += 1,
-                        _ => {}
+                        // A backslash escapes the next byte, in this chunk or the next.
+                        _ if i < chunk.len() => i += 1,
+                        _ => escaped = true,
                     }
-                    continue;
-                }
-                match byte {
-                    b'"' => in_string = true,
-                    b'{' | b'[' => {
-                        depth += 1;
-                        deepest = deepest.max(depth);
-                    }
-                    // The first byte opened the container, so depth is at least 1 here.
-                    b'}' | b']' => {
-                        depth -= 1;
-                        if depth == 0 {
-                            end = i + 1;
-                            closed = true;
-                            break;
+                } else {
+                    match byte {
+                        b'"' => in_string = true,
+                        b'{' | b'[' => {
+                            depth += 1;
+                            deepest = deepest.max(depth);
+                        }
+                        // The first byte opened the container, so depth is at least 1 here.
+                        _ => {
+                            depth -= 1;
+                            if depth == 0 {
+                                end = at + 1;
+                                closed = true;
+                                break;
+                            }
                         }
                     }
-                    b'\n' => newlines += 1,
-                    _ => {}
                 }
             }
             if let Some(buf) = capture.as_deref_mut() {
@@ -384,6 +398,21 @@ impl<R: Read> Scanner<'_, R> {
             "the file ends in the middle of a value; it may have been cut short",
         )
     }
+}
+
+/// The bytes a container scan stops at outside strings: structure and line ends.
+const STRUCTURE: [bool; 256] = byte_set(b"\"{}[]\n");
+/// The bytes a container scan stops at inside a string: its end, escapes and line ends.
+const IN_STRING: [bool; 256] = byte_set(b"\"\\\n");
+
+const fn byte_set(bytes: &[u8]) -> [bool; 256] {
+    let mut set = [false; 256];
+    let mut i = 0;
+    while i < bytes.len() {
+        set[bytes[i] as usize] = true;
+        i += 1;
+    }
+    set
 }
 
 enum Captured {
@@ -525,6 +554,44 @@ mod tests {
                 ("images", 3, 4, "[4]"),
             ]
         );
+    }
+
+    /// Hands its text over a byte per read, so that every byte starts a new chunk.
+    struct ByteAtATime<'a>(&'a [u8]);
+
+    impl Read for ByteAtATime<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            match (self.0.split_first(), buf.first_mut()) {
+                (Some((&byte, rest)), Some(slot)) => {
+                    *slot = byte;
+                    self.0 = rest;
+                    Ok(1)
+                }
+                _ => Ok(0),
+            }
+        }
+    }
+
+    #[test]
+    fn escapes_and_lines_hold_across_chunk_ends() {
+        let text = "{\"skip\": [\"a\\\\\", \"]\\\"[\"],\n\"images\": [{\"s\": \"x\\\\\\\"]\"},\n [\"\\\\\"]]}";
+        let whole = scan(text, &["images"]);
+        let mut trickled = Collect::default();
+        let result = scan_top_level_arrays(
+            ByteAtATime(text.as_bytes()),
+            "f.json",
+            &|k| k == "images",
+            &mut trickled,
+        );
+        assert!(result.is_ok(), "{result:?}");
+        assert!(whole.1.is_ok(), "{:?}", whole.1);
+        assert_eq!(trickled.elements, whole.0.elements);
+        let got: Vec<(u64, &str)> = trickled
+            .elements
+            .iter()
+            .map(|(_, _, line, bytes)| (*line, bytes.as_str()))
+            .collect();
+        assert_eq!(got, [(2, "{\"s\": \"x\\\\\\\"]\"}"), (3, "[\"\\\\\"]")]);
     }
 
     #[test]

@@ -11,7 +11,8 @@
 //! A sink that keeps no annotations (validate-only) gets the counts alone, and nothing is
 //! spilled.
 
-use std::collections::{BTreeMap, HashMap};
+use rustc_hash::FxHashMap;
+use std::collections::BTreeMap;
 
 use tokio::sync::mpsc;
 use wharf_formats::coco::{self, CocoImage, CocoSink};
@@ -55,7 +56,7 @@ pub(super) async fn read(
             keep,
             expected_bytes,
             images: Vec::new(),
-            index: HashMap::new(),
+            index: FxHashMap::default(),
             counts: Vec::new(),
             pending: Vec::new(),
             spill: None,
@@ -143,7 +144,7 @@ struct Gather {
     expected_bytes: u64,
     /// Images in file order; an image's place is its key in the regrouping.
     images: Vec<CocoImage>,
-    index: HashMap<i64, u32>,
+    index: FxHashMap<i64, u32>,
     /// Annotations per image, when they are only counted.
     counts: Vec<u32>,
     /// Annotations read and not yet handed to the spill thread.

@@ -19,9 +19,10 @@
 
 mod records;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 use std::io::Read;
 
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde_json::Value;
 use wharf_model::{Annotation, LabelDef, Problem, ProblemCode, Shape};
 
@@ -76,8 +77,8 @@ pub fn read<R: Read>(
     let mut index = Index {
         file,
         sink,
-        images: HashMap::new(),
-        categories: HashMap::new(),
+        images: FxHashMap::default(),
+        categories: FxHashMap::default(),
         labels: Vec::new(),
         stats: CocoStats::default(),
     };
@@ -110,7 +111,7 @@ pub fn read<R: Read>(
         sink,
         images: &images,
         categories: &categories,
-        seen_ids: HashSet::new(),
+        seen_ids: FxHashSet::default(),
         stats,
     };
     let second = match open() {
@@ -200,8 +201,8 @@ fn looks_like_coco(head: &[u8]) -> bool {
 struct Index<'a, S> {
     file: &'a str,
     sink: &'a mut S,
-    images: HashMap<i64, (Option<u32>, Option<u32>)>,
-    categories: HashMap<i64, String>,
+    images: FxHashMap<i64, (Option<u32>, Option<u32>)>,
+    categories: FxHashMap<i64, String>,
     labels: Vec<LabelDef>,
     stats: CocoStats,
 }
@@ -402,9 +403,10 @@ impl<S: CocoSink> Index<'_, S> {
 struct Annotations<'a, S> {
     file: &'a str,
     sink: &'a mut S,
-    images: &'a HashMap<i64, (Option<u32>, Option<u32>)>,
-    categories: &'a HashMap<i64, String>,
-    seen_ids: HashSet<i64>,
+    images: &'a FxHashMap<i64, (Option<u32>, Option<u32>)>,
+    categories: &'a FxHashMap<i64, String>,
+    /// Ids are integers from the file: a fast hash, since there are millions of them.
+    seen_ids: FxHashSet<i64>,
     stats: CocoStats,
 }
 
