@@ -17,10 +17,9 @@ const BROKEN_COCO: &str = r#"{"images": [
  ],
  "categories": [{"id": 1, "name": "cat"}]}"#;
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn validate_reports_every_problem_of_a_coco_bucket_and_writes_nothing() {
-    let env = common::env();
-    let bucket = s3_bucket(&[
+/// A bucket with two images and [`BROKEN_COCO`] under `set/`.
+async fn broken_coco_bucket() -> String {
+    s3_bucket(&[
         ("set/images/a.png".to_owned(), png(8, 6)),
         ("set/images/b.png".to_owned(), png(8, 6)),
         (
@@ -28,7 +27,13 @@ async fn validate_reports_every_problem_of_a_coco_bucket_and_writes_nothing() {
             BROKEN_COCO.as_bytes().to_vec(),
         ),
     ])
-    .await;
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn validate_reports_every_problem_of_a_coco_bucket_and_writes_nothing() {
+    let env = common::env();
+    let bucket = broken_coco_bucket().await;
     let data_dir = tempfile::tempdir().unwrap();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_wharf"))
         .args(["--data-dir"])
@@ -140,15 +145,7 @@ async fn validate_reports_every_problem_of_a_coco_bucket_and_writes_nothing() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_api_validates_with_a_connection_or_credentials_and_leaks_no_secret() {
     let env = common::env();
-    let bucket = s3_bucket(&[
-        ("set/images/a.png".to_owned(), png(8, 6)),
-        ("set/images/b.png".to_owned(), png(8, 6)),
-        (
-            "set/annotations/instances_val.json".to_owned(),
-            BROKEN_COCO.as_bytes().to_vec(),
-        ),
-    ])
-    .await;
+    let bucket = broken_coco_bucket().await;
     let source = format!("s3://{bucket}/set/");
     let wharf = Wharf::new(Db::Sqlite).await;
     let server = wharf.serve(&[]);

@@ -4,16 +4,15 @@
 //! categories, then annotations; see `wharf_formats::coco`). Annotations come in any order, so
 //! a sample's annotations are gathered from across the file: each is serialised as it is read,
 //! on a second thread, and regrouped by image through temporary files (see `regroup`), in
-//! bounded memory. Once the
-//! file is read, every image becomes a sample, in the file's order, with its annotations as one
-//! JSON array, their count and their labels.
+//! bounded memory. Once the file is read, every image becomes a sample, in the file's order,
+//! with its annotations as one JSON array, their count and their labels.
 //!
 //! A sink that keeps no annotations (validate-only) gets the counts alone, and nothing is
 //! spilled.
 
-use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
 
+use rustc_hash::FxHashMap;
 use tokio::sync::mpsc;
 use wharf_formats::coco::{self, CocoImage, CocoSink};
 use wharf_model::{Annotation, LabelDef, Problem, ProblemCode, WharfError, WharfResult};
@@ -255,7 +254,7 @@ impl Gather {
         };
         let images = std::mem::take(&mut self.images);
         let mut batch = Vec::with_capacity(SAMPLES_PER_EVENT);
-        let hand_over = |batch: &mut Vec<_>, force: bool| {
+        let send_samples = |batch: &mut Vec<_>, force: bool| {
             if batch.len() >= SAMPLES_PER_EVENT || (force && !batch.is_empty()) {
                 let _ = self.tx.blocking_send(Event::Samples(std::mem::replace(
                     batch,
@@ -273,9 +272,9 @@ impl Gather {
                         ..GatheredAnnotations::default()
                     },
                 ));
-                hand_over(&mut batch, false);
+                send_samples(&mut batch, false);
             }
-            hand_over(&mut batch, true);
+            send_samples(&mut batch, true);
             return;
         };
         let mut images = images.into_iter();
@@ -284,10 +283,10 @@ impl Gather {
                 return Ok(());
             };
             batch.push((image, gathered(records)));
-            hand_over(&mut batch, false);
+            send_samples(&mut batch, false);
             Ok::<(), std::io::Error>(())
         });
-        hand_over(&mut batch, true);
+        send_samples(&mut batch, true);
         if let Err(e) = drained {
             self.send(Event::Failed(e.to_string()));
         }
