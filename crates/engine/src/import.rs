@@ -112,6 +112,8 @@ async fn import_source(
         base_processed: job.counters.processed,
         handled: 0,
         started: Instant::now(),
+        committing: None,
+        committing_keys: HashSet::new(),
     };
     let format = sink.job.options.format.clone();
     // Boxed so that the future is proven `Send` here, where its lifetimes are concrete.
@@ -121,6 +123,11 @@ async fn import_source(
     let outcome = match read {
         Ok(outcome) => sink.flush().await.map(|()| outcome),
         Err(e) => Err(e),
+    };
+    // The job's end is recorded only once its last batch is in, or known to have failed.
+    let outcome = match (outcome, sink.settle().await) {
+        (Ok(outcome), Ok(())) => Ok(outcome),
+        (Err(e), _) | (Ok(_), Err(e)) => Err(e),
     };
     match outcome {
         _ if stop.is_cancelled() => Err(Stop::Cancelled),
@@ -156,6 +163,10 @@ struct ImportSink<'a> {
     /// Items handled in this attempt, for the rate limit.
     handled: i64,
     started: Instant,
+    /// The previous batch's checkpoint, being written while the next batch is planned.
+    committing: Option<tokio::task::JoinHandle<WharfResult<()>>>,
+    /// The keys of that batch: the next one leaves them out, as it would once they are in.
+    committing_keys: HashSet<String>,
 }
 
 impl ReadSink for ImportSink<'_> {
@@ -222,12 +233,14 @@ impl ReadSink for ImportSink<'_> {
 }
 
 impl ImportSink<'_> {
-    /// Writes the batch and its problems as one checkpoint.
+    /// Writes the batch and its problems as one checkpoint. The write goes on while the reader
+    /// fills the next batch; checkpoints still land one after the other, in order.
     async fn flush(&mut self) -> WharfResult<()> {
         if self.stop.is_cancelled() {
             return Err(WharfError::new(ErrorCode::Conflict, "the job was stopped"));
         }
         let items = std::mem::take(&mut self.batch);
+        let keys: HashSet<String> = items.iter().map(|i| i.key.clone()).collect();
         let mut write = plan_batch(self, items).await?;
         write.errors = std::mem::take(&mut self.errors);
         write.delta.failed += std::mem::take(&mut self.failed);
@@ -242,7 +255,12 @@ impl ImportSink<'_> {
         if self.stop.is_cancelled() {
             return Err(WharfError::new(ErrorCode::Conflict, "the job was stopped"));
         }
-        self.engine.catalog.commit_batch(self.job, &write).await?;
+        self.settle().await?;
+        self.committing_keys = keys;
+        let (catalog, job) = (self.engine.catalog.clone(), self.job.clone());
+        self.committing = Some(tokio::spawn(async move {
+            catalog.commit_batch(&job, &write).await
+        }));
         if let Some(rate) = self.engine.config.max_objects_per_second {
             let due = Duration::from_secs_f64(self.handled as f64 / f64::from(rate.max(1)));
             let elapsed = self.started.elapsed();
@@ -254,6 +272,17 @@ impl ImportSink<'_> {
             }
         }
         Ok(())
+    }
+
+    /// Waits for the checkpoint being written, if any.
+    async fn settle(&mut self) -> WharfResult<()> {
+        let Some(committing) = self.committing.take() else {
+            return Ok(());
+        };
+        self.committing_keys.clear();
+        committing
+            .await
+            .map_err(|e| WharfError::internal(format!("writing a checkpoint stopped: {e}")))?
     }
 }
 
@@ -290,7 +319,10 @@ async fn plan_batch(sink: &ImportSink<'_>, items: Vec<PlannedSample>) -> WharfRe
     let mut in_batch = HashSet::new();
     let mut to_write = Vec::new();
     for mut sample in items {
-        if failed_before.contains(&sample.key) || !in_batch.insert(sample.key.clone()) {
+        if failed_before.contains(&sample.key)
+            || sink.committing_keys.contains(&sample.key)
+            || !in_batch.insert(sample.key.clone())
+        {
             continue;
         }
         // Filters judge the labels the source gives, whether or not they are imported.
