@@ -567,7 +567,11 @@ impl Catalog {
             .await
             .map_err(db_err)?;
         }
-        tx.commit().await.map_err(db_err)
+        tx.commit().await.map_err(db_err)?;
+        if let Some(checkpointer) = &self.checkpointer {
+            checkpointer.request();
+        }
+        Ok(())
     }
 
     /// Ends a job. A completed job marks the samples its source no longer holds as removed and

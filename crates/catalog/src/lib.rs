@@ -6,6 +6,9 @@
 //! and a schema per backend in `migrations/`. The only query that differs is the job claim,
 //! which uses `FOR UPDATE SKIP LOCKED` on PostgreSQL.
 //!
+//! On SQLite, write-ahead-log checkpoints run in the background (see [`Checkpointer`]), so
+//! that an import's commits do not wait for them.
+//!
 //! Secrets (connection keys, a job's own credentials) are sealed with AES-256-GCM under the
 //! server's key before they reach the database; see [`SecretCipher`].
 
@@ -45,6 +48,8 @@ pub struct Catalog {
     pool: AnyPool,
     backend: Backend,
     cipher: SecretCipher,
+    /// SQLite only.
+    checkpointer: Option<Checkpointer>,
 }
 
 impl Catalog {
@@ -71,9 +76,12 @@ impl Catalog {
                 Box::pin(async move {
                     // The page size only takes on a new database, before WAL: 16 KiB pages
                     // hold a sample's annotations (a few KiB of JSON) without overflow chains.
+                    // Checkpoints are the checkpointer's; the automatic one is only a backstop
+                    // for when it falls behind.
                     conn.execute(
                         "PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                         PRAGMA busy_timeout = 30000; PRAGMA foreign_keys = ON;",
+                         PRAGMA busy_timeout = 30000; PRAGMA foreign_keys = ON; \
+                         PRAGMA wal_autocheckpoint = 16384; PRAGMA journal_size_limit = 67108864;",
                     )
                     .await?;
                     Ok(())
@@ -95,10 +103,12 @@ impl Catalog {
             .run(&pool)
             .await
             .map_err(|e| WharfError::internal(format!("cannot migrate the catalog schema: {e}")))?;
+        let checkpointer = (backend == Backend::Sqlite).then(|| Checkpointer::start(pool.clone()));
         Ok(Catalog {
             pool,
             backend,
             cipher,
+            checkpointer,
         })
     }
 
@@ -112,6 +122,37 @@ impl Catalog {
 
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+}
+
+/// Copies SQLite's write-ahead log into the database file on a connection of its own.
+///
+/// SQLite's automatic checkpoint runs inside the commit that crosses its threshold, and during
+/// a bulk import that is nearly every commit: each one then waits for the copy and an fsync of
+/// the database file. Here a commit only asks for a checkpoint; one runs at a time, in the
+/// background, and requests made meanwhile fold into the next. A passive checkpoint never
+/// blocks readers or writers. The task ends when the last clone of the catalog is dropped.
+#[derive(Clone)]
+struct Checkpointer {
+    requests: tokio::sync::mpsc::Sender<()>,
+}
+
+impl Checkpointer {
+    fn start(pool: AnyPool) -> Self {
+        let (requests, mut pending) = tokio::sync::mpsc::channel(1);
+        tokio::spawn(async move {
+            while pending.recv().await.is_some() {
+                if let Err(e) = pool.execute("PRAGMA wal_checkpoint(PASSIVE)").await {
+                    tracing::debug!("a background checkpoint failed: {e}");
+                }
+            }
+        });
+        Self { requests }
+    }
+
+    /// Asks for a checkpoint soon; one already asked for covers this one.
+    fn request(&self) {
+        let _ = self.requests.try_send(());
     }
 }
 
