@@ -74,13 +74,12 @@ pub use tree::{MAX_TREE_PROBLEMS, check_tree};
 pub const ERROR_CODE: u32 = 5710;
 
 /// The platform's message for [`ERROR_CODE`], as the current import pages give it: the 5710
-/// example of `POST /dataset/import/async` and `/dataset/annotation/import/async`
-/// (`shared/seeds/000_*`, `001_*`; reference `rosetta-and-xtreme1.md` §0.2). The wording has
-/// varied; see [`ERROR_MESSAGE_VARIANTS`].
+/// example of `POST /dataset/import/async` and `/dataset/annotation/import/async` (Stardust
+/// `docs-api`, `src/en/datasets/async-import.md` and `async-import-annotation.md`). The wording
+/// has varied; see [`ERROR_MESSAGE_VARIANTS`].
 pub const ERROR_MESSAGE: &str = "File tree misalignment, refer to API doc for correction";
 
-/// Every wording of the 5710 message seen in Stardust's docs (reference §0.2): the current
-/// import pages, the response-code table ("API docs"), and the early draft (79b6a2d). Match a
+/// Every wording of the 5710 message seen in Stardust's docs: the current import pages, the response-code table ("API docs"), and the early draft (79b6a2d). Match a
 /// platform answer against any of them.
 pub const ERROR_MESSAGE_VARIANTS: &[&str] = &[
     ERROR_MESSAGE,
