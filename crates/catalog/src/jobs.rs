@@ -631,6 +631,23 @@ impl Catalog {
                         format,
                     }
                 };
+                if let Some(project) = job.options.annotation_project {
+                    // One task per data item of the import, unless the project has it already.
+                    sqlx::query(
+                        "INSERT INTO tasks (project_id, dataset_id, sample_id, job_id, created_at) \
+                         SELECT $1, s.dataset_id, s.id, $2, $3 FROM samples s \
+                         WHERE s.dataset_id = $4 AND s.removed_in IS NULL AND s.last_seen_job = $2 \
+                         AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.project_id = $1 AND t.sample_id = s.id) \
+                         ORDER BY s.sample_key",
+                    )
+                    .bind(project)
+                    .bind(&job.id)
+                    .bind(now)
+                    .bind(&job.dataset_id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                }
                 let state = if failed > 0 {
                     JobState::Partial
                 } else {

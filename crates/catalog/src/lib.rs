@@ -17,6 +17,7 @@ mod connections;
 mod datasets;
 mod jobs;
 mod keys;
+mod projects;
 mod samples;
 mod secret;
 mod sql;
@@ -32,6 +33,7 @@ pub use annotations::LabelCount;
 pub use connections::{ConnectionSecret, NewConnection};
 pub use datasets::{DatasetFilter, MetadataUpdate, NewDataset};
 pub use jobs::{BatchWrite, ClaimedJob, Heartbeat, JobFilter, JobOutcome, NewJob, NewJobError};
+pub use keys::DialectKey;
 pub use samples::{LiveSample, NewFile, NewSample, SampleQuery};
 pub use secret::SecretCipher;
 

@@ -61,6 +61,14 @@ pub async fn submit_import(
     if let Some(format) = &request.options.format {
         crate::check_format(format)?;
     }
+    if let Some(project) = request.options.annotation_project {
+        catalog.get_project(workspace_id, project).await.map_err(|_| {
+            WharfError::invalid(format!(
+                "options.annotation_project is {project}, which is no project of this workspace; \
+                 make one with POST /v1/projects"
+            ))
+        })?;
+    }
     let dataset = match catalog.find_dataset(workspace_id, &request.dataset).await? {
         Some(d) => d,
         None if request.create_dataset => {

@@ -93,6 +93,9 @@ pub struct ImportOptions {
     pub excluded_labels: Vec<String>,
     /// Keep only samples marked hard, or with an annotation marked difficult or hard.
     pub difficult_only: bool,
+    /// Make a task in this annotation project for every data item the import holds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub annotation_project: Option<i64>,
 }
 
 impl Default for ImportOptions {
@@ -106,6 +109,7 @@ impl Default for ImportOptions {
             included_labels: Vec::new(),
             excluded_labels: Vec::new(),
             difficult_only: false,
+            annotation_project: None,
         }
     }
 }

@@ -9,6 +9,7 @@ mod dataset;
 mod error;
 mod job;
 mod problem;
+mod project;
 mod validation;
 
 pub use annotation::{Annotation, LabelDef, RleCounts, Shape};
@@ -18,4 +19,5 @@ pub use dataset::{
 pub use error::{ErrorCode, WharfError, WharfResult};
 pub use job::{ImportOptions, Job, JobCounters, JobError, JobKind, JobResult, JobState};
 pub use problem::{Problem, ProblemCode, Severity};
+pub use project::{Dialect, DialectKeyPair, Project, Task};
 pub use validation::{FormatVerdict, ValidationReport};
