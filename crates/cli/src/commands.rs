@@ -7,7 +7,7 @@ use anyhow::{Context, Result, bail};
 use tokio_util::sync::CancellationToken;
 use wharf_catalog::SampleQuery;
 use wharf_engine::{Engine, EngineConfig, ImportRequest, ValidateRequest};
-use wharf_model::{ImportOptions, Job, JobState, ValidationReport};
+use wharf_model::{Dialect, ImportOptions, Job, JobState, ValidationReport};
 use wharf_server::AppState;
 use wharf_storage::{AccessPolicy, Credentials, Source, SourceUri};
 
@@ -72,7 +72,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             }
             None => validate(args).await,
         },
-        Command::Keys(KeysCommand::Create { name }) => {
+        Command::Keys(KeysCommand::Create { name, dialect }) => {
             if cli.server.is_some() {
                 bail!(
                     "keys are created on the server's own machine: run `wharf keys create` there, without --server"
@@ -81,6 +81,17 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             let catalog =
                 crate::config::open_catalog(&data_dir, cli.database_url.as_deref()).await?;
             let workspace = catalog.ensure_workspace(&cli.workspace).await?;
+            if let Some(dialect) = dialect.as_deref().and_then(Dialect::parse) {
+                let pair = catalog.create_dialect_key(&workspace.id, dialect).await?;
+                println!("access_key: {}", pair.access_key);
+                println!("secret_key: {}", pair.secret_key);
+                eprintln!(
+                    "{} key pair for workspace '{}'. The secret key is shown once: keep it now.",
+                    dialect.as_str(),
+                    workspace.name
+                );
+                return Ok(ExitCode::SUCCESS);
+            }
             let key = catalog.create_api_key(&workspace.id, &name).await?;
             println!("{key}");
             eprintln!(

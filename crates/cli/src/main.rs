@@ -55,7 +55,7 @@ enum Command {
     Serve(ServeArgs),
     /// Run workers only, against the same catalog as a server.
     Worker(WorkerArgs),
-    /// Manage API keys.
+    /// Manage API keys and the platform dialects' key pairs.
     #[command(subcommand)]
     Keys(KeysCommand),
     /// Read a source as an import would, write nothing, and report every problem.
@@ -126,11 +126,15 @@ struct WorkerArgs {
 
 #[derive(Subcommand)]
 enum KeysCommand {
-    /// Create an API key for a workspace and print it once.
+    /// Create an API key for a workspace and print it once; with --dialect, an access key
+    /// and a secret key for that platform's API.
     Create {
         /// A label to recognise the key by.
         #[arg(long, default_value = "cli")]
         name: String,
+        /// rosetta, modelarts or pai: a key pair that signs that platform's requests.
+        #[arg(long, value_parser = ["rosetta", "modelarts", "pai"])]
+        dialect: Option<String>,
     },
 }
 

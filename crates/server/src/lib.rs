@@ -1,4 +1,4 @@
-//! Wharf's native REST API.
+//! Wharf's native REST API, and the platform dialects beside it (see `wharf_dialects`).
 //!
 //! JSON in and out, snake_case fields, API keys as Bearer tokens scoped to one workspace.
 //! Every error has the same shape, `{"error": {"code": ..., "message": ...}}`, with a stable
@@ -30,10 +30,15 @@ pub struct AppState {
     pub engine: Engine,
 }
 
-/// The whole API.
+/// The whole API: the native routes and every dialect's.
 pub fn router(state: AppState) -> Router {
+    let dialects = wharf_dialects::router(wharf_dialects::DialectState {
+        catalog: state.catalog.clone(),
+        engine: state.engine.clone(),
+    });
     routes::router()
+        .with_state(state)
+        .merge(dialects)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(TraceLayer::new_for_http())
-        .with_state(state)
 }

@@ -14,6 +14,7 @@ use crate::routes::*;
         list_versions, get_version, update_version, list_samples, get_sample, list_labels,
         create_import, validate_source, list_jobs, get_job, cancel_job, list_job_errors,
         create_connection, list_connections, get_connection, delete_connection,
+        create_project, list_projects,
     ),
     modifiers(&BearerAuth),
     security(("api_key" = []))

@@ -4,6 +4,7 @@ mod connections;
 mod datasets;
 mod jobs;
 mod meta;
+mod projects;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -14,6 +15,7 @@ pub(crate) use connections::*;
 pub(crate) use datasets::*;
 pub(crate) use jobs::*;
 pub(crate) use meta::*;
+pub(crate) use projects::*;
 
 pub(crate) fn router() -> Router<AppState> {
     Router::new()
@@ -34,6 +36,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/v1/datasets/{dataset}/samples", get(list_samples))
         .route("/v1/datasets/{dataset}/samples/{*sample}", get(get_sample))
         .route("/v1/datasets/{dataset}/labels", get(list_labels))
+        .route("/v1/projects", post(create_project).get(list_projects))
         .route("/v1/imports", post(create_import))
         .route("/v1/validate", post(validate_source))
         .route("/v1/jobs", get(list_jobs))

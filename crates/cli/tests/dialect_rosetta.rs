@@ -1,0 +1,455 @@
+//! Rosetta's import API against a real server, a real S3 server and both catalogs: the
+//! requests of the platform's pages, signed as its clients sign them.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use md5::{Digest, Md5};
+use serde_json::{Value, json};
+
+use common::{Db, Server, Wharf, env, png, s3_bucket};
+
+/// A key pair as `wharf keys create --dialect` prints it.
+struct KeyPair {
+    access: String,
+    secret: String,
+}
+
+fn key_pair(wharf: &Wharf, workspace: &str, dialect: &str) -> KeyPair {
+    let out = wharf.run(&[
+        "--workspace",
+        workspace,
+        "keys",
+        "create",
+        "--dialect",
+        dialect,
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let field = |name: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix(name))
+            .map(|v| v.trim().to_owned())
+            .unwrap_or_else(|| panic!("no {name} in {text}"))
+    };
+    KeyPair {
+        access: field("access_key:"),
+        secret: field("secret_key:"),
+    }
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64
+}
+
+/// Sends a request signed as Rosetta's docs say: X-SIGN = md5("{ts}&{sk}&{ak}").
+async fn rosetta(
+    server: &Server,
+    keys: &KeyPair,
+    method: &str,
+    path: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    rosetta_signed(server, keys, now_ms(), None, method, path, body).await
+}
+
+async fn rosetta_signed(
+    server: &Server,
+    keys: &KeyPair,
+    ts: i64,
+    sign: Option<&str>,
+    method: &str,
+    path: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let good = hex(&Md5::digest(format!(
+        "{ts}&{}&{}",
+        keys.secret, keys.access
+    )));
+    let client = reqwest::Client::new();
+    let mut request = client
+        .request(
+            reqwest::Method::from_bytes(method.as_bytes()).unwrap(),
+            format!("{}{path}", server.url),
+        )
+        .header("X-STARDUST-KEY", &keys.access)
+        .header("X-TS", ts.to_string())
+        .header("X-SIGN", sign.unwrap_or(&good));
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    let body = response.json().await.unwrap();
+    (status, body)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The envelope every answer has: code, message, data, date, requestId, success.
+fn assert_envelope(body: &Value, code: i64, success: bool) {
+    assert_eq!(body["code"], code, "{body}");
+    assert_eq!(body["success"], success, "{body}");
+    assert!(body["message"].is_string(), "{body}");
+    assert!(body.get("data").is_some(), "{body}");
+    let date = body["date"].as_str().unwrap();
+    assert!(
+        chrono_like(date),
+        "date should read YYYY-MM-DD HH:mm:ss: {date}"
+    );
+    let request_id = body["requestId"].as_str().unwrap();
+    assert_eq!(request_id.len(), 32, "{body}");
+    assert!(request_id.bytes().all(|b| b.is_ascii_hexdigit()), "{body}");
+}
+
+fn chrono_like(date: &str) -> bool {
+    let b = date.as_bytes();
+    b.len() == 19
+        && b.iter().enumerate().all(|(i, c)| match i {
+            4 | 7 => *c == b'-',
+            10 => *c == b' ',
+            13 | 16 => *c == b':',
+            _ => c.is_ascii_digit(),
+        })
+}
+
+/// Two scenes of two frames each: a point cloud and a camera image per frame.
+fn sensor_tree() -> Vec<(String, Vec<u8>)> {
+    let mut files = vec![(
+        "drive/metadata.json".to_owned(),
+        br#"{"version": "1.0", "fileTreeType": 0, "dataType": 3, "lidarSequence": ["top"], "cameraSequence": ["front"]}"#.to_vec(),
+    )];
+    for scene in ["s1", "s2"] {
+        for ts in ["1000", "1100"] {
+            files.push((format!("drive/lidar-top/{scene}/{ts}.pcd"), b"x".to_vec()));
+            files.push((format!("drive/camera-front/{scene}/{ts}.jpg"), png(4, 4)));
+        }
+    }
+    files
+}
+
+fn import_body(bucket: &str, name: &str) -> Value {
+    let env = env();
+    json!({
+        "resourceUrl": format!("s3://{bucket}/drive"),
+        "fileTreeType": "0",
+        "dataType": 3,
+        "name": name,
+        "externalStorage": {
+            "accessKey": env.s3_key,
+            "secreteKey": env.s3_secret,
+            "endpoint": env.s3_endpoint,
+            "vendorType": "MINIO"
+        }
+    })
+}
+
+/// Polls the status until the dataset is no longer BUILDING.
+async fn wait_ready(server: &Server, keys: &KeyPair, dataset_id: &str) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let (status, body) = rosetta(
+            server,
+            keys,
+            "GET",
+            &format!("/rosetta-open/dataset/status?datasetId={dataset_id}"),
+            None,
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+        assert_envelope(&body, 200, true);
+        if body["data"]["status"] != 1 {
+            return body;
+        }
+        assert!(Instant::now() < deadline, "still building: {body}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn import_reports_every_frame_with_its_scene(db: Db) {
+    let wharf = Wharf::new(db).await;
+    let keys = key_pair(&wharf, "team", "rosetta");
+    let api_key = wharf.create_key("team");
+    let server = wharf.serve(&[]);
+    let bucket = s3_bucket(&sensor_tree()).await;
+
+    let (status, body) = rosetta(
+        &server,
+        &keys,
+        "POST",
+        "/rosetta-open/dataset/import/async",
+        Some(import_body(&bucket, "drive-0516")),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_envelope(&body, 200, true);
+    assert_eq!(body["message"], "Success");
+    assert_eq!(body["data"]["status"], 1, "BUILDING at first: {body}");
+    let dataset_id = body["data"]["datasetId"].as_str().unwrap().to_owned();
+
+    let ready = wait_ready(&server, &keys, &dataset_id).await;
+    assert_eq!(ready["data"]["status"], 2, "READY: {ready}");
+    assert_eq!(ready["data"]["datasetId"], dataset_id.as_str());
+    let mapping = ready["data"]["mappingList"].as_array().unwrap();
+    let mut scenes: Vec<&str> = mapping
+        .iter()
+        .map(|m| m["sceneId"].as_str().unwrap())
+        .collect();
+    scenes.sort();
+    assert_eq!(scenes, ["s1", "s1", "s2", "s2"], "{ready}");
+    // The data ids are the samples of the native API.
+    let mut native: Vec<String> = server
+        .all_samples(&api_key, &dataset_id, "")
+        .await
+        .iter()
+        .map(|s| s["id"].as_str().unwrap().to_owned())
+        .collect();
+    let mut data_ids: Vec<String> = mapping
+        .iter()
+        .map(|m| m["dataId"].as_str().unwrap().to_owned())
+        .collect();
+    native.sort();
+    data_ids.sort();
+    assert_eq!(data_ids, native);
+
+    // The bare paths answer too.
+    let (status, again) = rosetta(
+        &server,
+        &keys,
+        "GET",
+        &format!("/dataset/status?datasetId={dataset_id}"),
+        None,
+    )
+    .await;
+    assert_eq!((status, &again["data"]["status"]), (200, &json!(2)));
+
+    // The storage secret is nowhere: not in an answer, not in the log.
+    let job_list = server.get("/v1/jobs", &api_key).await;
+    let secret = env().s3_secret;
+    for text in [
+        body.to_string(),
+        ready.to_string(),
+        job_list.to_string(),
+        server.log(),
+    ] {
+        assert!(!text.contains(&secret), "the storage secret leaked: {text}");
+    }
+}
+
+async fn a_misaligned_tree_is_5710_naming_each_path(db: Db) {
+    let wharf = Wharf::new(db).await;
+    let keys = key_pair(&wharf, "team", "rosetta");
+    let api_key = wharf.create_key("team");
+    let server = wharf.serve(&[]);
+    let mut tree = sensor_tree();
+    tree.push(("drive/camera-front/1200.jpg".to_owned(), png(4, 4)));
+    tree.push(("drive/Camera_back/s1/1000.jpg".to_owned(), png(4, 4)));
+    let bucket = s3_bucket(&tree).await;
+
+    let (status, body) = rosetta(
+        &server,
+        &keys,
+        "POST",
+        "/dataset/import/async",
+        Some(import_body(&bucket, "broken")),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_envelope(&body, 5710, false);
+    assert_eq!(
+        body["message"],
+        "File tree misalignment, refer to API doc for correction"
+    );
+    assert_eq!(body["data"], Value::Null);
+    let paths: Vec<&str> = body["diagnosis"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["path"].as_str().unwrap())
+        .collect();
+    // Relative to resourceUrl, as the user wrote the tree.
+    assert_eq!(paths, ["Camera_back", "camera-front/1200.jpg"], "{body}");
+    for d in body["diagnosis"].as_array().unwrap() {
+        assert!(!d["message"].as_str().unwrap().is_empty(), "{body}");
+    }
+    // Nothing was queued or made.
+    let datasets = server.get("/v1/datasets", &api_key).await;
+    assert_eq!(datasets["items"], json!([]), "{datasets}");
+}
+
+async fn requests_are_refused_as_the_platform_refuses_them(db: Db) {
+    let wharf = Wharf::new(db).await;
+    let keys = key_pair(&wharf, "team", "rosetta");
+    let other = key_pair(&wharf, "other", "rosetta");
+    let modelarts = key_pair(&wharf, "team", "modelarts");
+    let server = wharf.serve(&[]);
+    let bucket = s3_bucket(&sensor_tree()).await;
+    let path = "/rosetta-open/dataset/import/async";
+    let body = || Some(import_body(&bucket, "d"));
+
+    let unknown = KeyPair {
+        access: "NOSUCHKEY".to_owned(),
+        secret: keys.secret.clone(),
+    };
+    let (status, answer) = rosetta(&server, &unknown, "POST", path, body()).await;
+    assert_eq!(status, 402, "{answer}");
+    assert_envelope(&answer, 402, false);
+    // A key of another dialect does not open Rosetta.
+    let (status, _) = rosetta(&server, &modelarts, "POST", path, body()).await;
+    assert_eq!(status, 402);
+    let (status, answer) = rosetta_signed(
+        &server,
+        &keys,
+        now_ms(),
+        Some(&"0".repeat(32)),
+        "POST",
+        path,
+        body(),
+    )
+    .await;
+    assert_eq!(status, 401, "{answer}");
+    assert_envelope(&answer, 401, false);
+    let ten_minutes_ago = now_ms() - 10 * 60 * 1000;
+    let (status, answer) =
+        rosetta_signed(&server, &keys, ten_minutes_ago, None, "POST", path, body()).await;
+    assert_eq!(status, 403, "{answer}");
+    assert_envelope(&answer, 403, false);
+
+    // Field rules: name at most 60 bytes (21 CJK characters are 63), fileTreeType 0, dataType 2 or 3.
+    for (field, value) in [
+        ("name", json!("数".repeat(21))),
+        ("fileTreeType", json!("1")),
+        ("dataType", json!(4)),
+    ] {
+        let mut request = import_body(&bucket, "d");
+        request[field] = value;
+        let (status, answer) = rosetta(&server, &keys, "POST", path, Some(request)).await;
+        assert_eq!(status, 400, "{answer}");
+        assert_envelope(&answer, 400, false);
+        assert!(
+            answer["message"].as_str().unwrap().contains(field),
+            "{answer}"
+        );
+    }
+
+    // Another workspace's dataset does not exist for this key.
+    let (_, made) = rosetta(&server, &keys, "POST", path, body()).await;
+    let dataset_id = made["data"]["datasetId"].as_str().unwrap();
+    let (status, answer) = rosetta(
+        &server,
+        &other,
+        "GET",
+        &format!("/dataset/status?datasetId={dataset_id}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{answer}");
+    assert_envelope(&answer, 5308, false);
+}
+
+async fn an_annotation_request_makes_one_task_per_data_item(db: Db) {
+    let wharf = Wharf::new(db).await;
+    let keys = key_pair(&wharf, "team", "rosetta");
+    let api_key = wharf.create_key("team");
+    let server = wharf.serve(&[]);
+    let bucket = s3_bucket(&sensor_tree()).await;
+    let (status, project) = server
+        .send(
+            "POST",
+            "/v1/projects",
+            Some(&api_key),
+            Some(json!({"name": "lidar boxes"})),
+        )
+        .await;
+    assert_eq!(status, 201, "{project}");
+    let project_id = project["id"].as_i64().unwrap();
+    let path = "/rosetta-open/dataset/annotation/import/async";
+    // The native API refuses a project the workspace does not have before queueing anything.
+    let (status, refused) = server
+        .send(
+            "POST",
+            "/v1/imports",
+            Some(&api_key),
+            Some(
+                json!({"source": format!("s3://{bucket}/drive"), "dataset": "d",
+                        "credentials": common::s3_credentials(),
+                        "options": {"annotation_project": project_id + 1000}}),
+            ),
+        )
+        .await;
+    assert_eq!(status, 400, "{refused}");
+    assert!(
+        refused["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("annotation_project"),
+        "{refused}"
+    );
+
+    let mut request = import_body(&bucket, "drive");
+    request["projectId"] = json!(project_id + 1000);
+    let (_, refused) = rosetta(&server, &keys, "POST", path, Some(request.clone())).await;
+    assert_envelope(&refused, 5802, false);
+
+    request["projectId"] = json!(project_id);
+    let (status, body) = rosetta(&server, &keys, "POST", path, Some(request.clone())).await;
+    assert_eq!(status, 200, "{body}");
+    assert_envelope(&body, 200, true);
+    assert_eq!(body["data"]["successTaskList"], json!([]));
+    assert_eq!(body["data"]["errorDataIdList"], json!([]));
+    let dataset_id = body["data"]["datasetId"].as_str().unwrap().to_owned();
+    let ready = wait_ready(&server, &keys, &dataset_id).await;
+    let tasks = ready["data"]["successTaskList"].as_array().unwrap();
+    assert_eq!(tasks.len(), 4, "one task per frame: {ready}");
+    let mut tasked: Vec<&str> = tasks
+        .iter()
+        .map(|t| {
+            assert!(t["taskId"].as_str().unwrap().parse::<i64>().is_ok(), "{t}");
+            t["dataId"].as_str().unwrap()
+        })
+        .collect();
+    let mut data: Vec<&str> = ready["data"]["mappingList"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["dataId"].as_str().unwrap())
+        .collect();
+    tasked.sort();
+    data.sort();
+    assert_eq!(tasked, data);
+    assert_eq!(ready["data"]["errorDataIdList"], json!([]));
+
+    // The same request again: every item already has its task in the project.
+    let (_, body) = rosetta(&server, &keys, "POST", path, Some(request)).await;
+    assert_eq!(body["data"]["datasetId"], dataset_id.as_str());
+    let again = wait_ready(&server, &keys, &dataset_id).await;
+    assert_eq!(again["data"]["successTaskList"], json!([]), "{again}");
+    let mut untasked: Vec<&str> = again["data"]["errorDataIdList"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    untasked.sort();
+    assert_eq!(untasked, data);
+
+    let projects = server.get("/v1/projects", &api_key).await;
+    assert_eq!(projects[0]["name"], "lidar boxes", "{projects}");
+}
+
+on_both_catalogs!(
+    import_reports_every_frame_with_its_scene,
+    a_misaligned_tree_is_5710_naming_each_path,
+    requests_are_refused_as_the_platform_refuses_them,
+    an_annotation_request_makes_one_task_per_data_item,
+);

@@ -1,0 +1,43 @@
+//! The import APIs of the cloud platforms Wharf stands in for.
+//!
+//! A team that already calls a platform's API points its scripts and SDKs at Wharf and changes
+//! only the endpoint and the keys. Each dialect is one module of the same shape:
+//!
+//! - `auth.rs`: the platform's authentication, checked against a dialect key pair made with
+//!   `wharf keys create --dialect ...` (the secret is kept sealed: signatures need it);
+//! - `envelope.rs`: the platform's response and error shapes, codes and wording;
+//! - `wire.rs`: its request and response bodies, field for field;
+//! - `handlers.rs`: each endpoint, translated into a call of Wharf's own service (submitting an
+//!   import, validating a source, reading the catalog) and back.
+//!
+//! Nothing here reaches the database or the storage directly, and nothing in the engine or the
+//! catalog knows a dialect exists: a dialect's behaviour is the native behaviour, spelled the
+//! platform's way.
+
+mod rosetta;
+
+use axum::Router;
+use wharf_catalog::Catalog;
+use wharf_engine::Engine;
+
+/// What every dialect's handlers need.
+#[derive(Clone)]
+pub struct DialectState {
+    pub catalog: Catalog,
+    pub engine: Engine,
+}
+
+/// Every dialect's routes, at the platforms' own paths.
+pub fn router(state: DialectState) -> Router {
+    Router::new().merge(rosetta::router()).with_state(state)
+}
+
+/// A request id as the platforms print them: 32 lowercase hex digits.
+pub(crate) fn request_id() -> String {
+    let mut raw = [0u8; 16];
+    // Without randomness the id is still unique enough for a log line: the time.
+    if getrandom::fill(&mut raw).is_err() {
+        raw[..8].copy_from_slice(&chrono::Utc::now().timestamp_micros().to_be_bytes());
+    }
+    hex::encode(raw)
+}

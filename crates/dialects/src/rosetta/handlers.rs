@@ -1,0 +1,277 @@
+//! Rosetta's endpoints, each a translation into Wharf's own service and back.
+
+use axum::Json;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{Query, State};
+use wharf_catalog::{JobFilter, SampleQuery};
+use wharf_engine::{ImportRequest, ValidateRequest, submit_import, validate_request};
+use wharf_formats::rosetta;
+use wharf_model::{ImportOptions, JobState, ProblemCode, Severity};
+use wharf_storage::Credentials;
+
+use super::VALIDATE_WITHIN;
+use super::auth::Caller;
+use super::envelope::{DATASET_NOT_EXISTS, Diagnosis, PROJECT_NOT_EXISTS, RosettaError, Success};
+use super::wire::{
+    BUILDING, ERROR, ImportBody, ImportData, Mapping, READY, StatusData, StatusQuery, TaskRef,
+};
+use crate::DialectState;
+
+/// The longest dataset name, in bytes.
+const MAX_NAME_BYTES: usize = 60;
+/// The format Wharf reads a `fileTreeType` 0 tree as.
+const SENSOR_TREE: &str = "rosetta";
+/// Data items listed per catalog page while building a mapping list.
+const PAGE: i64 = 1000;
+
+pub(crate) async fn import(
+    State(state): State<DialectState>,
+    Caller(workspace): Caller,
+    body: Result<Json<ImportBody>, JsonRejection>,
+) -> Result<Success<ImportData>, RosettaError> {
+    let Json(body) = body.map_err(|e| RosettaError::illegal(e.body_text()))?;
+    let dataset_id = start(&state, &workspace.id, body, false).await?;
+    Ok(Success(ImportData {
+        dataset_id,
+        status: BUILDING,
+        success_task_list: None,
+        error_data_id_list: None,
+    }))
+}
+
+pub(crate) async fn annotation_import(
+    State(state): State<DialectState>,
+    Caller(workspace): Caller,
+    body: Result<Json<ImportBody>, JsonRejection>,
+) -> Result<Success<ImportData>, RosettaError> {
+    let Json(body) = body.map_err(|e| RosettaError::illegal(e.body_text()))?;
+    let dataset_id = start(&state, &workspace.id, body, true).await?;
+    // The tasks are made when the import is done; the status lists them then.
+    Ok(Success(ImportData {
+        dataset_id,
+        status: BUILDING,
+        success_task_list: Some(Vec::new()),
+        error_data_id_list: Some(Vec::new()),
+    }))
+}
+
+/// Checks a request, its tree, and queues the import. Returns the dataset's id.
+async fn start(
+    state: &DialectState,
+    workspace_id: &str,
+    body: ImportBody,
+    annotation_request: bool,
+) -> Result<String, RosettaError> {
+    let name = body.name.trim();
+    if name.is_empty() || name.len() > MAX_NAME_BYTES {
+        return Err(RosettaError::illegal(format!(
+            "name is {} bytes; expected 1 to {MAX_NAME_BYTES} bytes",
+            name.len()
+        )));
+    }
+    if body.file_tree_type.trim() != "0" {
+        return Err(RosettaError::illegal(format!(
+            "fileTreeType is \"{}\"; expected \"0\" (sensor oriented)",
+            body.file_tree_type
+        )));
+    }
+    let data_type = match body.data_type {
+        2 => "image",
+        3 => "point_cloud",
+        other => {
+            return Err(RosettaError::illegal(format!(
+                "dataType is {other}; expected 2 (2D) or 3 (3D)"
+            )));
+        }
+    };
+    let project = match (annotation_request, body.project_id) {
+        (false, _) => None,
+        (true, None) => return Err(RosettaError::illegal("projectId is required")),
+        (true, Some(id)) => {
+            state
+                .catalog
+                .get_project(workspace_id, id)
+                .await
+                .map_err(|_| {
+                    RosettaError::new(
+                        PROJECT_NOT_EXISTS,
+                        format!("Project not exists: no project {id} in this workspace"),
+                    )
+                })?;
+            Some(id)
+        }
+    };
+    let credentials = body.external_storage.map(|s| Credentials {
+        access_key_id: s.access_key,
+        secret_access_key: s.secrete_key,
+        endpoint: s.endpoint,
+        ..Credentials::default()
+    });
+    check_tree(state, workspace_id, &body.resource_url, credentials.clone()).await?;
+    let job = submit_import(
+        &state.catalog,
+        state.engine.policy(),
+        workspace_id,
+        ImportRequest {
+            source: body.resource_url,
+            dataset: name.to_owned(),
+            create_dataset: true,
+            data_type: Some(data_type.to_owned()),
+            credentials,
+            connection: None,
+            options: ImportOptions {
+                format: Some(SENSOR_TREE.to_owned()),
+                annotation_project: project,
+                ..ImportOptions::default()
+            },
+        },
+    )
+    .await?;
+    state.engine.wake();
+    Ok(job.dataset_id)
+}
+
+/// Lists the tree and refuses it with 5710 when a folder or file is out of place, naming each.
+/// A tree that takes longer than [`VALIDATE_WITHIN`] to list is left to the job.
+async fn check_tree(
+    state: &DialectState,
+    workspace_id: &str,
+    resource_url: &str,
+    credentials: Option<Credentials>,
+) -> Result<(), RosettaError> {
+    let request = ValidateRequest {
+        source: resource_url.to_owned(),
+        format: Some(SENSOR_TREE.to_owned()),
+        credentials,
+        connection: None,
+    };
+    let validation = validate_request(&state.catalog, state.engine.policy(), workspace_id, request);
+    let report = match tokio::time::timeout(VALIDATE_WITHIN, validation).await {
+        Ok(report) => report?,
+        Err(_) => {
+            tracing::info!(
+                "the tree at {resource_url} took longer than {VALIDATE_WITHIN:?} to check; the import job checks it"
+            );
+            return Ok(());
+        }
+    };
+    let misplaced: Vec<Diagnosis> = report
+        .problems
+        .iter()
+        .filter(|p| p.code == ProblemCode::LayoutMismatch && p.severity == Severity::Error)
+        // The reader heads the list with the platform's own words, which the answer has already.
+        .filter(|p| !p.message.starts_with(rosetta::ERROR_MESSAGE))
+        .map(Diagnosis::from)
+        .collect();
+    if misplaced.is_empty() {
+        Ok(())
+    } else {
+        Err(RosettaError::misaligned(misplaced))
+    }
+}
+
+pub(crate) async fn status(
+    State(state): State<DialectState>,
+    Caller(workspace): Caller,
+    query: Result<Query<StatusQuery>, QueryRejection>,
+) -> Result<Success<StatusData>, RosettaError> {
+    let Query(query) = query.map_err(|e| RosettaError::illegal(e.body_text()))?;
+    let Some(dataset_id) = query.dataset_id.filter(|id| !id.trim().is_empty()) else {
+        return Err(RosettaError::illegal("datasetId is required"));
+    };
+    let not_exists = || {
+        RosettaError::new(
+            DATASET_NOT_EXISTS,
+            format!("Dataset not exists: no dataset {dataset_id} in this workspace"),
+        )
+    };
+    let dataset = state
+        .catalog
+        .find_dataset(&workspace.id, &dataset_id)
+        .await?
+        .filter(|d| d.id == dataset_id)
+        .ok_or_else(not_exists)?;
+    let latest = state
+        .catalog
+        .list_jobs(
+            &workspace.id,
+            &JobFilter {
+                dataset: Some(dataset.id.clone()),
+                limit: 1,
+                ..JobFilter::default()
+            },
+        )
+        .await?
+        .items
+        .into_iter()
+        .next();
+    let status = match latest.as_ref().map(|j| j.state) {
+        Some(JobState::Queued | JobState::Running) => BUILDING,
+        Some(JobState::Failed | JobState::Cancelled) => ERROR,
+        Some(JobState::Succeeded | JobState::Partial) | None => READY,
+    };
+    let mut mapping_list = Vec::new();
+    if status == READY {
+        let mut cursor = None;
+        loop {
+            let page = state
+                .catalog
+                .list_samples(
+                    &workspace.id,
+                    &dataset.id,
+                    &SampleQuery {
+                        cursor,
+                        limit: PAGE,
+                        ..SampleQuery::default()
+                    },
+                )
+                .await?;
+            mapping_list.extend(page.items.into_iter().map(|s| Mapping {
+                data_id: s.id,
+                scene_id: s.scene,
+            }));
+            match page.next {
+                Some(next) => cursor = Some(next),
+                None => break,
+            }
+        }
+    }
+    let (mut success_task_list, mut error_data_id_list) = (None, None);
+    if let Some(job) = &latest
+        && let Some(project) = job.options.annotation_project
+    {
+        let done = status == READY;
+        let tasks = if done {
+            state.catalog.tasks_of_job(&job.id).await?
+        } else {
+            Vec::new()
+        };
+        success_task_list = Some(
+            tasks
+                .into_iter()
+                .map(|t| TaskRef {
+                    task_id: t.id.to_string(),
+                    data_id: t.sample_id,
+                })
+                .collect(),
+        );
+        error_data_id_list = Some(if done {
+            state
+                .catalog
+                .untasked_samples_of_job(&job.id, project)
+                .await?
+        } else {
+            Vec::new()
+        });
+    }
+    Ok(Success(StatusData {
+        status,
+        dataset_id: dataset.id,
+        mapping_list,
+        success_task_list,
+        error_data_id_list,
+        error_message: latest
+            .filter(|_| status == ERROR)
+            .and_then(|j| j.error_message),
+    }))
+}

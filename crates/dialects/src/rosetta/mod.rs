@@ -1,0 +1,67 @@
+//! Rosetta (Stardust's "Rosetta Open API"): importing a sensor-oriented tree from object
+//! storage as a dataset, optionally with one annotation task per data item.
+//!
+//! # Endpoints
+//!
+//! Served at the platform's paths, both bare and under its base path `/rosetta-open`:
+//!
+//! | platform | Wharf |
+//! | --- | --- |
+//! | `POST /dataset/import/async` | validate the tree, then queue an import job |
+//! | `POST /dataset/annotation/import/async` | the same, and at the job's end one task per data item in `projectId` |
+//! | `GET /dataset/status?datasetId=` | the dataset's latest import: status, data items and scenes, tasks |
+//!
+//! # Decisions, and why
+//!
+//! - **The tree is checked before the job is queued**, as the platform does: error 5710 comes
+//!   from the import call itself. The check lists the tree (it reads no data file but
+//!   `metadata.json`), for at most [`VALIDATE_WITHIN`]; a tree too large to list in that time is
+//!   queued unchecked, and its problems show in the job. A 5710 answer keeps the platform's
+//!   code and wording, `data: null`, and adds `diagnosis`: every folder or file out of place,
+//!   with what was expected there. The platform's bare "refer to API doc" is what users could
+//!   not act on.
+//! - **The dataset is found or made by `name`**: re-running a script imports into the same
+//!   dataset as a new version, and unchanged files are not read again.
+//! - **Ids**: `datasetId` and `dataId` are Wharf's ids (strings, as the platform's are);
+//!   `projectId` and `taskId` are integers, as the platform's are.
+//! - **Status**: 1 BUILDING while the job is queued or running, 2 READY when it succeeded
+//!   (some items may have failed; they are the job's errors), -1 ERROR when it failed or was
+//!   cancelled.
+//! - **`errorDataIdList`** lists the data items of the import that already had a task in the
+//!   project from an earlier request, and so got no new one.
+//! - **HTTP status**: the platform's codes that are HTTP statuses (400, 401, 402, 403, 404, 500)
+//!   are also sent as the status; business codes (5308, 5710, 5802, ...) come with 200, in the
+//!   envelope, as the platform documents them.
+//! - **`externalStorage`** (`accessKey`, `secreteKey` as spelled, `endpoint`, `vendorType`)
+//!   becomes the job's own credentials: sealed while it runs, erased when it ends, never
+//!   returned or logged. `vendorType` is informational: the scheme of `resourceUrl` says which
+//!   storage it is.
+
+mod auth;
+mod envelope;
+mod handlers;
+mod wire;
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::DialectState;
+
+/// The platform's base path.
+const BASE: &str = "/rosetta-open";
+
+/// How long an import call may spend checking the tree before it queues the job unchecked.
+pub(crate) const VALIDATE_WITHIN: Duration = Duration::from_secs(20);
+
+pub(crate) fn router() -> Router<DialectState> {
+    let routes = Router::new()
+        .route("/dataset/import/async", post(handlers::import))
+        .route(
+            "/dataset/annotation/import/async",
+            post(handlers::annotation_import),
+        )
+        .route("/dataset/status", get(handlers::status));
+    Router::new().merge(routes.clone()).nest(BASE, routes)
+}
