@@ -49,14 +49,7 @@ impl Catalog {
             .fetch_optional(&self.pool)
             .await
             .map_err(db_err)?;
-        row.map(|r| {
-            Ok(Workspace {
-                id: r.try_get("id").map_err(db_err)?,
-                name: r.try_get("name").map_err(db_err)?,
-                created_at: format_ms(r.try_get("created_at").map_err(db_err)?),
-            })
-        })
-        .transpose()
+        row.as_ref().map(workspace_from_row).transpose()
     }
 
     /// Makes an API key for `workspace_id` and returns it. It cannot be read again.
@@ -97,11 +90,7 @@ impl Catalog {
                 "the API key is unknown or revoked; create one with `wharf keys create`",
             )
         })?;
-        Ok(Workspace {
-            id: row.try_get("id").map_err(db_err)?,
-            name: row.try_get("name").map_err(db_err)?,
-            created_at: format_ms(row.try_get("created_at").map_err(db_err)?),
-        })
+        workspace_from_row(&row)
     }
 }
 
@@ -173,14 +162,19 @@ impl Catalog {
         };
         let sealed: String = row.try_get("secret_sealed").map_err(db_err)?;
         Ok(Some(DialectKey {
-            workspace: Workspace {
-                id: row.try_get("id").map_err(db_err)?,
-                name: row.try_get("name").map_err(db_err)?,
-                created_at: format_ms(row.try_get("created_at").map_err(db_err)?),
-            },
+            workspace: workspace_from_row(&row)?,
             secret_key: self.cipher.open(&sealed)?,
         }))
     }
+}
+
+/// A workspace from a row with its `id`, `name` and `created_at`.
+fn workspace_from_row(row: &sqlx::any::AnyRow) -> WharfResult<Workspace> {
+    Ok(Workspace {
+        id: row.try_get("id").map_err(db_err)?,
+        name: row.try_get("name").map_err(db_err)?,
+        created_at: format_ms(row.try_get("created_at").map_err(db_err)?),
+    })
 }
 
 fn hash_key(key: &str) -> String {
