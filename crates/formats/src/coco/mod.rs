@@ -111,7 +111,7 @@ pub fn read<R: Read>(
         sink,
         images: &images,
         categories: &categories,
-        seen_ids: FxHashSet::default(),
+        seen_ids: IdSet::default(),
         stats,
     };
     let second = match open() {
@@ -405,8 +405,7 @@ struct Annotations<'a, S> {
     sink: &'a mut S,
     images: &'a FxHashMap<i64, (Option<u32>, Option<u32>)>,
     categories: &'a FxHashMap<i64, String>,
-    /// Ids are integers from the file: a fast hash, since there are millions of them.
-    seen_ids: FxHashSet<i64>,
+    seen_ids: IdSet,
     stats: CocoStats,
 }
 
@@ -428,7 +427,8 @@ impl<S: CocoSink> ElementSink for Annotations<'_, S> {
 impl<S: CocoSink> Annotations<'_, S> {
     /// Converts one record; false when it is left out.
     fn annotation(&mut self, element: &Element<'_>) -> bool {
-        let path = element.json_path();
+        // Paths are written out only for a problem: most records have none.
+        let path = || element.json_path();
         let raw: RawAnnotation = match serde_json::from_slice(element.bytes) {
             Ok(raw) => raw,
             Err(_) => {
@@ -526,7 +526,7 @@ impl<S: CocoSink> Annotations<'_, S> {
                     element.bytes,
                     self.file,
                     element.line,
-                    &path,
+                    &path(),
                     &expect,
                 ));
                 return false;
@@ -535,7 +535,7 @@ impl<S: CocoSink> Annotations<'_, S> {
         let reject = |code, field: &str, message: String| {
             Problem::error(code, self.file, message)
                 .at_line(element.line)
-                .at_path(format!("{path}.{field}"))
+                .at_path(format!("{}.{field}", path()))
                 .field(field)
         };
         if let Some(id) = raw.id
@@ -550,18 +550,26 @@ impl<S: CocoSink> Annotations<'_, S> {
         }
         let Some(&(width, height)) = self.images.get(&raw.image_id) else {
             self.sink.problem(
-                reject(ProblemCode::UnknownReference, "image_id", format!("{path} names image {} , which is not in \"images\"; the annotation is left out", raw.image_id))
-                    .found(raw.image_id.to_string())
-                    .expected("the id of an image of this file"),
+                reject(
+                    ProblemCode::UnknownReference,
+                    "image_id",
+                    format!(
+                        "{} names image {}, which is not in \"images\"; the annotation is left out",
+                        path(),
+                        raw.image_id
+                    ),
+                )
+                .found(raw.image_id.to_string())
+                .expected("the id of an image of this file"),
             );
             return false;
         };
-        let label = match (raw.category_id, &raw.caption) {
+        let mut label = match (raw.category_id, &raw.caption) {
             (Some(category), _) => match self.categories.get(&category) {
                 Some(name) => name.clone(),
                 None => {
                     self.sink.problem(
-                        reject(ProblemCode::UnknownReference, "category_id", format!("{path} names category {category}, which is not in \"categories\"; the annotation is left out"))
+                        reject(ProblemCode::UnknownReference, "category_id", format!("{} names category {category}, which is not in \"categories\"; the annotation is left out", path()))
                             .found(category.to_string())
                             .expected("the id of a category of this file"),
                     );
@@ -574,7 +582,7 @@ impl<S: CocoSink> Annotations<'_, S> {
                     reject(
                         ProblemCode::MissingField,
                         "category_id",
-                        format!("{path} has neither category_id nor caption"),
+                        format!("{} has neither category_id nor caption", path()),
                     )
                     .expected("a category_id (or a caption, in a captions file)"),
                 );
@@ -582,7 +590,7 @@ impl<S: CocoSink> Annotations<'_, S> {
             }
         };
         let bounds = match raw.bbox {
-            Some(bbox) => match self.check_box(bbox, width, height, element, &path) {
+            Some(bbox) => match self.check_box(bbox, width, height, element) {
                 Some(bounds) => Some(bounds),
                 None => return false,
             },
@@ -590,7 +598,7 @@ impl<S: CocoSink> Annotations<'_, S> {
         };
         let mut shapes = Vec::new();
         if let Some(segmentation) = raw.segmentation {
-            shapes.extend(self.mask(segmentation, width, height, element, &path));
+            shapes.extend(self.mask(segmentation, width, height, element));
         }
         if let Some(points) = raw.keypoints {
             if points.len() % 3 == 0 && !points.is_empty() {
@@ -603,12 +611,13 @@ impl<S: CocoSink> Annotations<'_, S> {
                         ProblemCode::InvalidValue,
                         self.file,
                         format!(
-                            "{path}.keypoints has {} values; expected triples x, y, visibility",
+                            "{}.keypoints has {} values; expected triples x, y, visibility",
+                            path(),
                             points.len()
                         ),
                     )
                     .at_line(element.line)
-                    .at_path(format!("{path}.keypoints"))
+                    .at_path(format!("{}.keypoints", path()))
                     .field("keypoints"),
                 );
             }
@@ -638,16 +647,23 @@ impl<S: CocoSink> Annotations<'_, S> {
         if let Some(n) = raw.num_keypoints {
             attributes.insert("num_keypoints".to_owned(), Value::from(n));
         }
-        for shape in shapes {
+        let mut shapes = shapes.into_iter().peekable();
+        while let Some(shape) = shapes.next() {
             // A box is its own bounds.
             let bounds = bounds.filter(|_| !matches!(shape, Shape::Box { .. }));
+            // The last shape takes the label and attributes; only the ones before it copy them.
+            let (label, attributes) = if shapes.peek().is_some() {
+                (label.clone(), attributes.clone())
+            } else {
+                (std::mem::take(&mut label), std::mem::take(&mut attributes))
+            };
             self.sink.annotation(
                 raw.image_id,
                 Annotation {
-                    label: label.clone(),
+                    label,
                     shape,
                     bounds,
-                    attributes: attributes.clone(),
+                    attributes,
                     confidence: raw.score,
                     annotated_by: None,
                     difficult: raw.iscrowd == Some(1),
@@ -667,13 +683,12 @@ impl<S: CocoSink> Annotations<'_, S> {
         width: Option<u32>,
         height: Option<u32>,
         element: &Element<'_>,
-        path: &str,
     ) -> Option<[f64; 4]> {
-        let field = format!("{path}.bbox");
+        let field = || format!("{}.bbox", element.json_path());
         let invalid = |message: String| {
             Problem::error(ProblemCode::InvalidValue, self.file, message)
                 .at_line(element.line)
-                .at_path(&field)
+                .at_path(field())
                 .field("bbox")
                 .found(format!("[{x}, {y}, {w}, {h}]"))
         };
@@ -683,7 +698,8 @@ impl<S: CocoSink> Annotations<'_, S> {
         {
             self.sink.problem(
                 invalid(format!(
-                    "{field} holds an absurd value; expected pixel coordinates"
+                    "{} holds an absurd value; expected pixel coordinates",
+                    field()
                 ))
                 .expected("numbers below 10,000,000"),
             );
@@ -692,7 +708,8 @@ impl<S: CocoSink> Annotations<'_, S> {
         if w < 0.0 || h < 0.0 {
             self.sink.problem(
                 invalid(format!(
-                    "{field} has a negative width or height; the annotation is left out"
+                    "{} has a negative width or height; the annotation is left out",
+                    field()
                 ))
                 .expected("[x, y, width, height] with width, height ≥ 0"),
             );
@@ -705,10 +722,13 @@ impl<S: CocoSink> Annotations<'_, S> {
                     Problem::warning(
                         ProblemCode::OutOfBounds,
                         self.file,
-                        format!("{field} reaches outside its {iw}×{ih} image; kept as it is"),
+                        format!(
+                            "{} reaches outside its {iw}×{ih} image; kept as it is",
+                            field()
+                        ),
                     )
                     .at_line(element.line)
-                    .at_path(&field)
+                    .at_path(field())
                     .field("bbox")
                     .found(format!("[{x}, {y}, {w}, {h}]"))
                     .expected(format!("a box inside 0..{iw} × 0..{ih}")),
@@ -724,28 +744,33 @@ impl<S: CocoSink> Annotations<'_, S> {
         width: Option<u32>,
         height: Option<u32>,
         element: &Element<'_>,
-        path: &str,
     ) -> Option<Shape> {
-        let field = format!("{path}.segmentation");
+        let field = || format!("{}.segmentation", element.json_path());
         let warn = |code, message: String| {
             Problem::warning(code, self.file, message)
                 .at_line(element.line)
-                .at_path(&field)
+                .at_path(field())
                 .field("segmentation")
         };
         match segmentation {
             Segmentation::Polygons(polygons) => {
                 let mut rings = Vec::with_capacity(polygons.len());
                 for (i, polygon) in polygons.into_iter().enumerate() {
-                    if polygon.len() < 6 || polygon.len() % 2 != 0 {
-                        self.sink.problem(warn(ProblemCode::InvalidValue, format!("polygon {i} of {field} has {} values; expected an even count of at least 6 (3 points); the polygon is left out", polygon.len())));
+                    if polygon.values < 6 || polygon.values % 2 != 0 {
+                        self.sink.problem(warn(ProblemCode::InvalidValue, format!("polygon {i} of {} has {} values; expected an even count of at least 6 (3 points); the polygon is left out", field(), polygon.values)));
                         continue;
                     }
-                    if polygon.iter().any(|v| !v.is_finite() || v.abs() > ABSURD) {
-                        self.sink.problem(warn(ProblemCode::InvalidValue, format!("polygon {i} of {field} holds an absurd value; the polygon is left out")));
+                    if polygon.absurd {
+                        self.sink.problem(warn(
+                            ProblemCode::InvalidValue,
+                            format!(
+                                "polygon {i} of {} holds an absurd value; the polygon is left out",
+                                field()
+                            ),
+                        ));
                         continue;
                     }
-                    rings.push(polygon.chunks_exact(2).map(|p| [p[0], p[1]]).collect());
+                    rings.push(polygon.points);
                 }
                 (!rings.is_empty()).then_some(Shape::Polygon { rings })
             }
@@ -758,7 +783,10 @@ impl<S: CocoSink> Annotations<'_, S> {
                 {
                     self.sink.problem(warn(
                         ProblemCode::InvalidValue,
-                        format!("{field} is a {w}×{h} mask for a {iw}×{ih} image; kept as it is"),
+                        format!(
+                            "{} is a {w}×{h} mask for a {iw}×{ih} image; kept as it is",
+                            field()
+                        ),
                     ));
                 }
                 Some(Shape::RleMask {
@@ -767,6 +795,36 @@ impl<S: CocoSink> Annotations<'_, S> {
                     counts,
                 })
             }
+        }
+    }
+}
+
+/// The annotation ids seen so far. Files number annotations from 0 or 1 up to some millions,
+/// so ids below [`IdSet::DENSE`] land in a bitmap (a bit each, where a hash set takes 16 bytes
+/// and a cache miss); the others, negative or larger, in a hash set.
+#[derive(Default)]
+struct IdSet {
+    bits: Vec<u64>,
+    others: FxHashSet<i64>,
+}
+
+impl IdSet {
+    /// The bitmap grows to 8 MiB at most.
+    const DENSE: u64 = 1 << 26;
+
+    /// Adds `id`; false when it was there already.
+    fn insert(&mut self, id: i64) -> bool {
+        match u64::try_from(id) {
+            Ok(id) if id < Self::DENSE => {
+                let (word, bit) = ((id / 64) as usize, 1u64 << (id % 64));
+                if word >= self.bits.len() {
+                    self.bits.resize((word + 1).next_power_of_two(), 0);
+                }
+                let fresh = self.bits[word] & bit == 0;
+                self.bits[word] |= bit;
+                fresh
+            }
+            _ => self.others.insert(id),
         }
     }
 }

@@ -63,8 +63,52 @@ pub(crate) struct RawAnnotation {
 
 /// `segmentation` is a list of polygons, or an RLE object.
 pub(crate) enum Segmentation {
-    Polygons(Vec<Vec<f64>>),
+    Polygons(Vec<RawPolygon>),
     Rle { size: [u32; 2], counts: RleCounts },
+}
+
+/// A polygon's flat `[x1, y1, x2, y2, ...]`, read straight into points: millions of polygons
+/// are not each read into one list and copied into another.
+pub(crate) struct RawPolygon {
+    pub points: Vec<[f64; 2]>,
+    /// How many numbers the list held; odd leaves the last one out of `points`.
+    pub values: usize,
+    /// A value is not finite or beyond [`ABSURD`].
+    pub absurd: bool,
+}
+
+impl<'de> Deserialize<'de> for RawPolygon {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct PolygonVisitor;
+
+        impl<'de> Visitor<'de> for PolygonVisitor {
+            type Value = RawPolygon;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a polygon as a list of numbers x1, y1, x2, y2, ...")
+            }
+
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawPolygon, A::Error> {
+                let mut polygon = RawPolygon {
+                    points: Vec::with_capacity(seq.size_hint().unwrap_or(16) / 2),
+                    values: 0,
+                    absurd: false,
+                };
+                let mut x = None;
+                while let Some(v) = seq.next_element::<f64>()? {
+                    polygon.values += 1;
+                    polygon.absurd |= !v.is_finite() || v.abs() > ABSURD;
+                    match x.take() {
+                        None => x = Some(v),
+                        Some(x) => polygon.points.push([x, v]),
+                    }
+                }
+                Ok(polygon)
+            }
+        }
+
+        deserializer.deserialize_seq(PolygonVisitor)
+    }
 }
 
 impl<'de> Deserialize<'de> for Segmentation {
@@ -80,7 +124,7 @@ impl<'de> Deserialize<'de> for Segmentation {
 
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Segmentation, A::Error> {
                 let mut polygons = Vec::new();
-                while let Some(polygon) = seq.next_element::<Vec<f64>>()? {
+                while let Some(polygon) = seq.next_element::<RawPolygon>()? {
                     polygons.push(polygon);
                 }
                 Ok(Segmentation::Polygons(polygons))

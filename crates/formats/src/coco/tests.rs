@@ -438,3 +438,17 @@ fn box_corners_keep_the_decimals_of_their_terms() {
         r#"{"type":"box","x_min":398.63,"y_min":56.13,"x_max":486.35,"y_max":85.18}"#
     );
 }
+
+#[test]
+fn annotation_ids_are_told_apart_in_the_bitmap_and_beyond_it() {
+    let mut ids = super::IdSet::default();
+    let far = i64::try_from(super::IdSet::DENSE).unwrap_or(i64::MAX) + 5;
+    for id in [0, 1, 63, 64, 1_000_000, far, -3, i64::MAX, i64::MIN] {
+        assert!(ids.insert(id), "{id} is new");
+    }
+    for id in [0, 1, 63, 64, 1_000_000, far, -3, i64::MAX, i64::MIN] {
+        assert!(!ids.insert(id), "{id} was seen");
+    }
+    assert!(ids.insert(2));
+    assert!(ids.insert(far + 1));
+}
