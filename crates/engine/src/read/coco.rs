@@ -1,7 +1,8 @@
 //! COCO files, streamed.
 //!
 //! The format reader makes two passes over the file on a blocking thread (images and
-//! categories, then annotations; see `wharf_formats::coco`). Annotations come in any order, so
+//! categories, then annotations, which it converts on a second thread; see
+//! `wharf_formats::coco`). Annotations come in any order, so
 //! a sample's annotations are gathered from across the file: each is serialised as it is read,
 //! on a second thread, and regrouped by image through temporary files (see `regroup`), in
 //! bounded memory. Once the file is read, every image becomes a sample, in the file's order,

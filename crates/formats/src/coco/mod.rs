@@ -5,7 +5,8 @@
 //! order, [`read`] makes two passes over it: the first keeps only images and categories (their
 //! count bounds the memory, not the annotations'), the second streams the annotations and
 //! resolves each against them. Neither pass holds the file: elements are cut out of the byte
-//! stream one at a time (see `json_stream`).
+//! stream one at a time (see `json_stream`). Annotation records are parsed and checked on a
+//! thread of their own while the file is scanned, and reach the sink in file order.
 //!
 //! Decisions:
 //! - Every image becomes a sample, annotated or not.
@@ -21,6 +22,7 @@ mod records;
 
 use std::collections::BTreeMap;
 use std::io::Read;
+use std::sync::mpsc;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde_json::Value;
@@ -95,7 +97,7 @@ pub fn read<R: Read>(
         images,
         categories,
         labels,
-        stats,
+        mut stats,
         sink,
         ..
     } = index;
@@ -106,27 +108,55 @@ pub fn read<R: Read>(
             return stats;
         }
     }
-    let mut annotations = Annotations {
-        file,
-        sink,
-        images: &images,
-        categories: &categories,
-        seen_ids: IdSet::default(),
-        stats,
-    };
     let second = match open() {
-        Ok(reader) => {
-            scan_top_level_arrays(reader, file, &|k| k == "annotations", &mut annotations)
-        }
+        Ok(reader) => second_pass(reader, file, &images, &categories, sink, &mut stats),
         Err(e) => Err(unreadable(e)),
     };
     match (second, first) {
         // The same damage as in the first pass, reported once.
         (Err(again), Err(before)) if again.line == before.line && again.code == before.code => {}
-        (Err(problem), _) => annotations.sink.problem(problem),
+        (Err(problem), _) => sink.problem(problem),
         (Ok(()), _) => {}
     }
-    annotations.stats
+    stats
+}
+
+/// Reads the annotations, converting them on a second thread (see [`Cutter`]).
+// The scanner's one error, met at most once a file: returned as it is (see `json_stream`).
+#[allow(clippy::result_large_err)]
+fn second_pass<S: CocoSink>(
+    reader: impl Read,
+    file: &str,
+    images: &FxHashMap<i64, (Option<u32>, Option<u32>)>,
+    categories: &FxHashMap<i64, String>,
+    sink: &mut S,
+    stats: &mut CocoStats,
+) -> Result<(), Problem> {
+    let converter = Converter {
+        file,
+        images,
+        categories,
+        problems: Vec::new(),
+        annotations: Vec::new(),
+    };
+    std::thread::scope(|scope| {
+        let (to_convert, batches) = mpsc::channel::<RecordBatch>();
+        let (to_deliver, converted) = mpsc::channel::<Vec<Converted>>();
+        scope.spawn(move || convert_batches(converter, batches, to_deliver));
+        let mut cutter = Cutter {
+            file,
+            sink,
+            batch: RecordBatch::default(),
+            to_convert: Some(to_convert),
+            converted,
+            in_flight: 0,
+            seen_ids: IdSet::default(),
+            stats,
+        };
+        let scanned = scan_top_level_arrays(reader, file, &|k| k == "annotations", &mut cutter);
+        cutter.finish();
+        scanned
+    })
 }
 
 /// Judges a source: COCO has JSON annotation files whose object starts with `images`-level keys.
@@ -399,34 +429,225 @@ impl<S: CocoSink> Index<'_, S> {
     }
 }
 
-/// Second pass: annotations.
-struct Annotations<'a, S> {
+/// Second pass: annotations, converted on a thread of their own.
+///
+/// Parsing and checking a record costs far more than finding it in the file, so the scanning
+/// thread only cuts records out, in batches, and a second thread converts them. Results come
+/// back in file order and are handed to the sink on the scanning thread, where duplicate ids
+/// are caught: "the second is left out" keeps its meaning.
+struct Cutter<'a, S> {
     file: &'a str,
     sink: &'a mut S,
-    images: &'a FxHashMap<i64, (Option<u32>, Option<u32>)>,
-    categories: &'a FxHashMap<i64, String>,
+    batch: RecordBatch,
+    /// `None` once the last batch is sent.
+    to_convert: Option<mpsc::Sender<RecordBatch>>,
+    converted: mpsc::Receiver<Vec<Converted>>,
+    /// Batches sent and not yet delivered.
+    in_flight: usize,
     seen_ids: IdSet,
-    stats: CocoStats,
+    stats: &'a mut CocoStats,
 }
 
-impl<S: CocoSink> ElementSink for Annotations<'_, S> {
+/// Records cut from the file, their bytes end to end.
+#[derive(Default)]
+struct RecordBatch {
+    bytes: Vec<u8>,
+    records: Vec<RecordAt>,
+}
+
+struct RecordAt {
+    /// Where the record's bytes end in the batch's bytes.
+    end: usize,
+    line: u64,
+    index: usize,
+    /// Why the scanner could not hand the record over, if it could not.
+    skipped: Option<ProblemCode>,
+}
+
+/// Records a batch holds before it is sent to be converted.
+const RECORDS_PER_BATCH: usize = 1024;
+/// Batches sent ahead of the ones delivered: this bounds the memory between the threads.
+const BATCHES_IN_FLIGHT: usize = 4;
+
+/// One record, converted: its annotations (none when it is left out) and its problems.
+struct Converted {
+    line: u64,
+    index: usize,
+    id: Option<i64>,
+    image_id: i64,
+    kept: bool,
+    annotations: Vec<Annotation>,
+    problems: Vec<Problem>,
+}
+
+impl<S: CocoSink> ElementSink for Cutter<'_, S> {
     fn element(&mut self, element: Element<'_>) {
-        self.stats.records += 1;
-        if !self.annotation(&element) {
-            self.stats.rejected += 1;
-        }
+        self.batch.bytes.extend_from_slice(element.bytes);
+        self.cut(element.line, element.index, None);
     }
 
     fn skipped(&mut self, skipped: Skipped<'_>) {
-        self.stats.records += 1;
-        self.stats.rejected += 1;
-        self.sink.problem(skipped_problem(self.file, &skipped));
+        self.cut(skipped.line, skipped.index, Some(skipped.code));
     }
 }
 
-impl<S: CocoSink> Annotations<'_, S> {
-    /// Converts one record; false when it is left out.
-    fn annotation(&mut self, element: &Element<'_>) -> bool {
+impl<S: CocoSink> Cutter<'_, S> {
+    fn cut(&mut self, line: u64, index: usize, skipped: Option<ProblemCode>) {
+        self.batch.records.push(RecordAt {
+            end: self.batch.bytes.len(),
+            line,
+            index,
+            skipped,
+        });
+        if self.batch.records.len() >= RECORDS_PER_BATCH {
+            self.send();
+        }
+    }
+
+    /// Sends the batch to be converted, first delivering what is converted already.
+    fn send(&mut self) {
+        while self.in_flight >= BATCHES_IN_FLIGHT {
+            match self.converted.recv() {
+                Ok(records) => self.deliver(records),
+                // The converting thread is gone; the scope reports why.
+                Err(_) => return,
+            }
+        }
+        let batch = std::mem::take(&mut self.batch);
+        if let Some(to_convert) = &self.to_convert
+            && to_convert.send(batch).is_ok()
+        {
+            self.in_flight += 1;
+        }
+        while let Ok(records) = self.converted.try_recv() {
+            self.deliver(records);
+        }
+    }
+
+    /// Sends the last batch and delivers everything still being converted.
+    fn finish(&mut self) {
+        if !self.batch.records.is_empty() {
+            self.send();
+        }
+        self.to_convert = None;
+        while let Ok(records) = self.converted.recv() {
+            self.deliver(records);
+        }
+    }
+
+    fn deliver(&mut self, records: Vec<Converted>) {
+        self.in_flight -= 1;
+        for record in records {
+            self.stats.records += 1;
+            if let Some(id) = record.id
+                && !self.seen_ids.insert(id)
+            {
+                // What else the duplicate holds is beside the point.
+                self.stats.rejected += 1;
+                self.sink.problem(
+                    Problem::error(
+                        ProblemCode::DuplicateId,
+                        self.file,
+                        format!("annotation id {id} is used twice; the second is left out"),
+                    )
+                    .at_line(record.line)
+                    .at_path(format!("$.annotations[{}].id", record.index))
+                    .field("id"),
+                );
+                continue;
+            }
+            if !record.kept {
+                self.stats.rejected += 1;
+            }
+            for problem in record.problems {
+                self.sink.problem(problem);
+            }
+            for annotation in record.annotations {
+                self.sink.annotation(record.image_id, annotation);
+            }
+        }
+    }
+}
+
+/// The converting thread: converts every batch it is sent and sends the results back, in order.
+fn convert_batches(
+    mut converter: Converter<'_>,
+    batches: mpsc::Receiver<RecordBatch>,
+    converted: mpsc::Sender<Vec<Converted>>,
+) {
+    for batch in batches {
+        let mut start = 0;
+        let records = batch
+            .records
+            .iter()
+            .map(|at| {
+                let element = Element {
+                    key: "annotations",
+                    index: at.index,
+                    line: at.line,
+                    bytes: &batch.bytes[start..at.end],
+                };
+                start = at.end;
+                match at.skipped {
+                    Some(code) => converter.skipped(&element, code),
+                    None => converter.convert(&element),
+                }
+            })
+            .collect();
+        if converted.send(records).is_err() {
+            return;
+        }
+    }
+}
+
+/// Converts annotation records, one at a time, against the images and categories of pass 1.
+struct Converter<'a> {
+    file: &'a str,
+    images: &'a FxHashMap<i64, (Option<u32>, Option<u32>)>,
+    categories: &'a FxHashMap<i64, String>,
+    /// The current record's problems and annotations.
+    problems: Vec<Problem>,
+    annotations: Vec<Annotation>,
+}
+
+impl Converter<'_> {
+    fn convert(&mut self, element: &Element<'_>) -> Converted {
+        let (id, kept_for) = self.annotation(element);
+        let (image_id, kept) = match kept_for {
+            Some(image_id) => (image_id, true),
+            None => (0, false),
+        };
+        Converted {
+            line: element.line,
+            index: element.index,
+            id,
+            image_id,
+            kept,
+            annotations: std::mem::take(&mut self.annotations),
+            problems: std::mem::take(&mut self.problems),
+        }
+    }
+
+    fn skipped(&mut self, element: &Element<'_>, code: ProblemCode) -> Converted {
+        let skipped = Skipped {
+            key: element.key,
+            index: element.index,
+            line: element.line,
+            code,
+        };
+        Converted {
+            line: element.line,
+            index: element.index,
+            id: None,
+            image_id: 0,
+            kept: false,
+            annotations: Vec::new(),
+            problems: vec![skipped_problem(self.file, &skipped)],
+        }
+    }
+    /// Converts one record into `self.annotations` and `self.problems`. Returns its id, when
+    /// it has one, and its image when it is kept.
+    fn annotation(&mut self, element: &Element<'_>) -> (Option<i64>, Option<i64>) {
         // Paths are written out only for a problem: most records have none.
         let path = || element.json_path();
         let raw: RawAnnotation = match serde_json::from_slice(element.bytes) {
@@ -522,14 +743,14 @@ impl<S: CocoSink> Annotations<'_, S> {
                         },
                     ),
                 ];
-                self.sink.problem(diagnose(
+                self.problems.push(diagnose(
                     element.bytes,
                     self.file,
                     element.line,
                     &path(),
                     &expect,
                 ));
-                return false;
+                return (None, None);
             }
         };
         let reject = |code, field: &str, message: String| {
@@ -538,18 +759,8 @@ impl<S: CocoSink> Annotations<'_, S> {
                 .at_path(format!("{}.{field}", path()))
                 .field(field)
         };
-        if let Some(id) = raw.id
-            && !self.seen_ids.insert(id)
-        {
-            self.sink.problem(reject(
-                ProblemCode::DuplicateId,
-                "id",
-                format!("annotation id {id} is used twice; the second is left out"),
-            ));
-            return false;
-        }
         let Some(&(width, height)) = self.images.get(&raw.image_id) else {
-            self.sink.problem(
+            self.problems.push(
                 reject(
                     ProblemCode::UnknownReference,
                     "image_id",
@@ -562,23 +773,23 @@ impl<S: CocoSink> Annotations<'_, S> {
                 .found(raw.image_id.to_string())
                 .expected("the id of an image of this file"),
             );
-            return false;
+            return (raw.id, None);
         };
         let mut label = match (raw.category_id, &raw.caption) {
             (Some(category), _) => match self.categories.get(&category) {
                 Some(name) => name.clone(),
                 None => {
-                    self.sink.problem(
+                    self.problems.push(
                         reject(ProblemCode::UnknownReference, "category_id", format!("{} names category {category}, which is not in \"categories\"; the annotation is left out", path()))
                             .found(category.to_string())
                             .expected("the id of a category of this file"),
                     );
-                    return false;
+                    return (raw.id, None);
                 }
             },
             (None, Some(_)) => "caption".to_owned(),
             (None, None) => {
-                self.sink.problem(
+                self.problems.push(
                     reject(
                         ProblemCode::MissingField,
                         "category_id",
@@ -586,13 +797,13 @@ impl<S: CocoSink> Annotations<'_, S> {
                     )
                     .expected("a category_id (or a caption, in a captions file)"),
                 );
-                return false;
+                return (raw.id, None);
             }
         };
         let bounds = match raw.bbox {
             Some(bbox) => match self.check_box(bbox, width, height, element) {
                 Some(bounds) => Some(bounds),
-                None => return false,
+                None => return (raw.id, None),
             },
             None => None,
         };
@@ -606,7 +817,7 @@ impl<S: CocoSink> Annotations<'_, S> {
                     points: points.chunks_exact(3).map(|p| [p[0], p[1], p[2]]).collect(),
                 });
             } else if !points.is_empty() {
-                self.sink.problem(
+                self.problems.push(
                     Problem::warning(
                         ProblemCode::InvalidValue,
                         self.file,
@@ -657,22 +868,19 @@ impl<S: CocoSink> Annotations<'_, S> {
             } else {
                 (std::mem::take(&mut label), std::mem::take(&mut attributes))
             };
-            self.sink.annotation(
-                raw.image_id,
-                Annotation {
-                    label,
-                    shape,
-                    bounds,
-                    attributes,
-                    confidence: raw.score,
-                    annotated_by: None,
-                    difficult: raw.iscrowd == Some(1),
-                    hard: false,
-                    source_format: FORMAT.to_owned(),
-                },
-            );
+            self.annotations.push(Annotation {
+                label,
+                shape,
+                bounds,
+                attributes,
+                confidence: raw.score,
+                annotated_by: None,
+                difficult: raw.iscrowd == Some(1),
+                hard: false,
+                source_format: FORMAT.to_owned(),
+            });
         }
-        true
+        (raw.id, Some(raw.image_id))
     }
 
     /// The box as `[x_min, y_min, x_max, y_max]`, or `None` (with the problem reported) when
@@ -696,7 +904,7 @@ impl<S: CocoSink> Annotations<'_, S> {
             .iter()
             .any(|v| !v.is_finite() || v.abs() > ABSURD)
         {
-            self.sink.problem(
+            self.problems.push(
                 invalid(format!(
                     "{} holds an absurd value; expected pixel coordinates",
                     field()
@@ -706,7 +914,7 @@ impl<S: CocoSink> Annotations<'_, S> {
             return None;
         }
         if w < 0.0 || h < 0.0 {
-            self.sink.problem(
+            self.problems.push(
                 invalid(format!(
                     "{} has a negative width or height; the annotation is left out",
                     field()
@@ -718,7 +926,7 @@ impl<S: CocoSink> Annotations<'_, S> {
         if let (Some(iw), Some(ih)) = (width, height) {
             // Half a pixel of slack: exporters round.
             if x < -0.5 || y < -0.5 || x + w > f64::from(iw) + 0.5 || y + h > f64::from(ih) + 0.5 {
-                self.sink.problem(
+                self.problems.push(
                     Problem::warning(
                         ProblemCode::OutOfBounds,
                         self.file,
@@ -757,11 +965,11 @@ impl<S: CocoSink> Annotations<'_, S> {
                 let mut rings = Vec::with_capacity(polygons.len());
                 for (i, polygon) in polygons.into_iter().enumerate() {
                     if polygon.values < 6 || polygon.values % 2 != 0 {
-                        self.sink.problem(warn(ProblemCode::InvalidValue, format!("polygon {i} of {} has {} values; expected an even count of at least 6 (3 points); the polygon is left out", field(), polygon.values)));
+                        self.problems.push(warn(ProblemCode::InvalidValue, format!("polygon {i} of {} has {} values; expected an even count of at least 6 (3 points); the polygon is left out", field(), polygon.values)));
                         continue;
                     }
                     if polygon.absurd {
-                        self.sink.problem(warn(
+                        self.problems.push(warn(
                             ProblemCode::InvalidValue,
                             format!(
                                 "polygon {i} of {} holds an absurd value; the polygon is left out",
@@ -781,7 +989,7 @@ impl<S: CocoSink> Annotations<'_, S> {
                 if let (Some(iw), Some(ih)) = (width, height)
                     && (w, h) != (iw, ih)
                 {
-                    self.sink.problem(warn(
+                    self.problems.push(warn(
                         ProblemCode::InvalidValue,
                         format!(
                             "{} is a {w}×{h} mask for a {iw}×{ih} image; kept as it is",
