@@ -125,7 +125,7 @@ pub enum JobOutcome {
 const JOB_SELECT: &str = "SELECT j.id, j.kind, j.state, j.dataset_id, d.name AS dataset_name, j.source_uri, \
      c.name AS connection_name, j.options, j.discovered, j.processed, j.imported, j.unchanged, j.skipped, \
      j.failed, j.removed, j.bytes, j.attempts, j.cancel_requested, j.error_code, j.error_message, j.result, \
-     j.created_at, j.started_at, j.finished_at \
+     j.created_at, j.started_at, j.finished_at, j.updated_at \
      FROM jobs j JOIN datasets d ON d.id = j.dataset_id LEFT JOIN connections c ON c.id = j.connection_id";
 
 /// Claims the oldest claimable job: queued, or running with an expired lease, and with no other
@@ -574,9 +574,10 @@ impl Catalog {
         Ok(())
     }
 
-    /// Ends a job. A completed job marks the samples its source no longer holds as removed and
-    /// commits its version (or drops it when nothing changed); a failed or cancelled job undoes
-    /// everything it wrote. The job's own credentials are erased either way.
+    /// Ends a job. A completed job marks the samples its source no longer holds as removed
+    /// (unless its options keep them) and commits its version (or drops it when nothing
+    /// changed); a failed or cancelled job undoes everything it wrote. The job's own
+    /// credentials are erased either way.
     pub async fn finish_job(&self, job: &ClaimedJob, outcome: JobOutcome) -> WharfResult<()> {
         let now = now_ms();
         let mut tx = self.pool.begin().await.map_err(db_err)?;
@@ -597,17 +598,21 @@ impl Catalog {
         let failed: i64 = row.try_get("failed").map_err(db_err)?;
         let (state, error, result, removed) = match (outcome, job.version_number) {
             (JobOutcome::Completed { format }, Some(version)) => {
-                let removed = sqlx::query(
-                    "UPDATE samples SET removed_in = $1 WHERE dataset_id = $2 AND removed_in IS NULL AND added_in < $1 \
-                     AND (last_seen_job IS NULL OR last_seen_job <> $3)",
-                )
-                .bind(version)
-                .bind(&job.dataset_id)
-                .bind(&job.id)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_err)?
-                .rows_affected() as i64;
+                let removed = if job.options.keep_absent {
+                    0
+                } else {
+                    sqlx::query(
+                        "UPDATE samples SET removed_in = $1 WHERE dataset_id = $2 AND removed_in IS NULL AND added_in < $1 \
+                         AND (last_seen_job IS NULL OR last_seen_job <> $3)",
+                    )
+                    .bind(version)
+                    .bind(&job.dataset_id)
+                    .bind(&job.id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?
+                    .rows_affected() as i64
+                };
                 let result = if imported + removed > 0 {
                     commit_version(&mut tx, job, version, now).await?;
                     JobResult {
@@ -842,5 +847,6 @@ fn job_from_row(r: &AnyRow) -> WharfResult<Job> {
         created_at: format_ms(r.try_get("created_at").map_err(db_err)?),
         started_at: started.map(format_ms),
         finished_at: finished.map(format_ms),
+        updated_at: format_ms(r.try_get("updated_at").map_err(db_err)?),
     })
 }

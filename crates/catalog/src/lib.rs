@@ -13,6 +13,7 @@
 //! server's key before they reach the database; see [`SecretCipher`].
 
 mod annotations;
+mod attributes;
 mod connections;
 mod datasets;
 mod jobs;
@@ -34,7 +35,7 @@ pub use connections::{ConnectionSecret, NewConnection};
 pub use datasets::{DatasetFilter, MetadataUpdate, NewDataset};
 pub use jobs::{BatchWrite, ClaimedJob, Heartbeat, JobFilter, JobOutcome, NewJob, NewJobError};
 pub use keys::DialectKey;
-pub use samples::{LiveSample, NewFile, NewSample, SampleQuery};
+pub use samples::{LiveSample, NewFile, NewSample, SampleCounts, SampleQuery};
 pub use secret::SecretCipher;
 
 /// Which database the catalog runs on.

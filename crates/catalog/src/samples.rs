@@ -58,6 +58,24 @@ pub struct SampleQuery {
     pub limit: i64,
 }
 
+/// How many samples a set holds, and how many of them carry at least one annotation.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SampleCounts {
+    pub samples: i64,
+    pub annotated: i64,
+}
+
+/// Counts the rows of `samples s` a condition on `$1` (the dataset) and `$2` selects.
+macro_rules! count_samples_sql {
+    ($condition:literal) => {
+        concat!(
+            "SELECT COUNT(*) AS samples, COALESCE(SUM(CASE WHEN s.annotation_count > 0 THEN 1 ELSE 0 END), 0) AS annotated ",
+            "FROM samples s WHERE s.dataset_id = $1 AND ",
+            $condition
+        )
+    };
+}
+
 /// The least string greater than every string that starts with `prefix`, in the byte order
 /// both catalogs sort keys by (SQLite's BINARY, PostgreSQL's "C" collation). Prefix filters are
 /// ranges rather than `LIKE`, whose case rules differ between the two.
@@ -273,6 +291,42 @@ impl Catalog {
         Ok(())
     }
 
+    /// The samples of a dataset's latest committed version.
+    pub async fn latest_sample_counts(
+        &self,
+        workspace_id: &str,
+        dataset: &str,
+    ) -> WharfResult<SampleCounts> {
+        let dataset = self.get_dataset(workspace_id, dataset).await?;
+        let row = sqlx::query(count_samples_sql!(
+            "s.added_in <= $2 AND (s.removed_in IS NULL OR s.removed_in > $2)"
+        ))
+        .bind(&dataset.id)
+        .bind(dataset.latest_version)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(db_err)?;
+        sample_counts(&row)
+    }
+
+    /// The samples an import wrote or found unchanged that no later import replaced.
+    pub async fn job_sample_counts(
+        &self,
+        workspace_id: &str,
+        job_id: &str,
+    ) -> WharfResult<SampleCounts> {
+        let job = self.get_job(workspace_id, job_id).await?;
+        let row = sqlx::query(count_samples_sql!(
+            "s.last_seen_job = $2 AND s.removed_in IS NULL"
+        ))
+        .bind(&job.dataset_id)
+        .bind(&job.id)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(db_err)?;
+        sample_counts(&row)
+    }
+
     /// How many sample revisions a dataset stores, across all its versions. An import that
     /// wrote a sample twice would show here.
     pub async fn count_sample_revisions(&self, dataset_id: &str) -> WharfResult<i64> {
@@ -282,4 +336,11 @@ impl Catalog {
             .await
             .map_err(db_err)
     }
+}
+
+fn sample_counts(row: &AnyRow) -> WharfResult<SampleCounts> {
+    Ok(SampleCounts {
+        samples: row.try_get("samples").map_err(db_err)?,
+        annotated: row.try_get("annotated").map_err(db_err)?,
+    })
 }

@@ -23,7 +23,9 @@ use xxhash_rust::xxh3::xxh3_64;
 use crate::Engine;
 use crate::credentials::redact;
 use crate::filter::{label_counts as label_counts_of, left_out};
-use crate::read::{PlannedAnnotations, PlannedFile, PlannedSample, ReadSink, read_source};
+use crate::read::{
+    PlannedAnnotations, PlannedFile, PlannedSample, ReadOptions, ReadSink, read_source,
+};
 
 /// Why an import stopped before the end of its source.
 pub(crate) enum Stop {
@@ -117,9 +119,14 @@ async fn import_source(
     };
     let format = sink.job.options.format.clone();
     // Boxed so that the future is proven `Send` here, where its lifetimes are concrete.
-    let read = read_source(&source, format.as_deref(), &mut sink)
-        .boxed()
-        .await;
+    let read = read_source(
+        &source,
+        format.as_deref(),
+        &ReadOptions::from(&job.options),
+        &mut sink,
+    )
+    .boxed()
+    .await;
     let outcome = match read {
         Ok(outcome) => sink.flush().await.map(|()| outcome),
         Err(e) => Err(e),

@@ -13,7 +13,7 @@ use wharf_model::{LabelDef, Problem, Severity, ValidationReport, WharfResult};
 use wharf_storage::{AccessPolicy, Credentials, Source};
 
 use crate::credentials::{redact, redact_text};
-use crate::read::{PlannedSample, ReadSink, read_source};
+use crate::read::{PlannedSample, ReadOptions, ReadSink, read_source};
 use crate::submit::check_source;
 
 /// What a client asks for when it validates a source through the API.
@@ -97,7 +97,7 @@ pub async fn validate(source: &Source, format: Option<&str>) -> WharfResult<Vali
         },
         labels: BTreeSet::new(),
     };
-    let outcome = read_source(source, format, &mut report).await?;
+    let outcome = read_source(source, format, &ReadOptions::default(), &mut report).await?;
     let mut inner = report.inner;
     inner.format = outcome.format;
     inner.detection = outcome.detection;

@@ -93,9 +93,21 @@ pub struct ImportOptions {
     pub excluded_labels: Vec<String>,
     /// Keep only samples marked hard, or with an annotation marked difficult or hard.
     pub difficult_only: bool,
+    /// Keep the dataset's samples that the source does not hold: the import adds to the
+    /// dataset. By default the new version holds what the source holds, and the rest is
+    /// counted as `removed`.
+    pub keep_absent: bool,
     /// Make a task in this annotation project for every data item the import holds.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub annotation_project: Option<i64>,
+    /// The one manifest to read (a path under the source) when the format is
+    /// `modelarts_manifest`; every manifest the source holds when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub manifest: Option<String>,
+    /// How text classification files hold their labels.
+    pub text_labels: TextLabels,
+    /// Whether the first row of a CSV table names its columns (then it is no data row).
+    pub with_column_header: bool,
 }
 
 impl Default for ImportOptions {
@@ -109,9 +121,47 @@ impl Default for ImportOptions {
             included_labels: Vec::new(),
             excluded_labels: Vec::new(),
             difficult_only: false,
+            keep_absent: false,
             annotation_project: None,
+            manifest: None,
+            text_labels: TextLabels::default(),
+            with_column_header: true,
         }
     }
+}
+
+/// Where the labels of a text classification file are: ModelArts' `label_format`, which every
+/// import may use.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct TextLabels {
+    /// Where the labels are; when absent, `result_file` if any text has an `X_result.txt`
+    /// beside it, else `same_line`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub placement: Option<TextLabelPlacement>,
+    /// Between a line's text and its labels (`same_line`): a tab by default.
+    pub sample_separator: String,
+    /// Between the labels of a line (`same_line`): `,` by default.
+    pub label_separator: String,
+}
+
+impl Default for TextLabels {
+    fn default() -> Self {
+        Self {
+            placement: None,
+            sample_separator: "\t".to_owned(),
+            label_separator: ",".to_owned(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TextLabelPlacement {
+    /// `text<sample separator>label<label separator>label` on each line.
+    SameLine,
+    /// Line n of `X_result.txt` is the label of line n of `X.txt`.
+    ResultFile,
 }
 
 /// What a finished import produced.
@@ -149,6 +199,8 @@ pub struct Job {
     pub created_at: String,
     pub started_at: Option<String>,
     pub finished_at: Option<String>,
+    /// When the job last changed: a checkpoint, a cancel request, its end.
+    pub updated_at: String,
 }
 
 /// A problem with one item of a job. The job goes on without the item.
@@ -166,4 +218,27 @@ pub struct JobError {
     pub severity: crate::Severity,
     pub message: String,
     pub created_at: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn options_stored_before_a_field_existed_read_with_its_default() {
+        let stored = r#"{"format":"voc","probe_images":false,"included_labels":["cat"]}"#;
+        let options: ImportOptions = serde_json::from_str(stored).unwrap();
+        assert_eq!(
+            options,
+            ImportOptions {
+                format: Some("voc".to_owned()),
+                probe_images: false,
+                included_labels: vec!["cat".to_owned()],
+                ..ImportOptions::default()
+            }
+        );
+        assert!(options.with_column_header && !options.keep_absent);
+        let labels: TextLabels = serde_json::from_str(r#"{"placement":"same_line"}"#).unwrap();
+        assert_eq!(labels.sample_separator, "\t");
+    }
 }

@@ -17,7 +17,10 @@ pub use dataset::{
     Connection, Dataset, DatasetFile, Label, Page, Sample, Version, VersionState, Workspace,
 };
 pub use error::{ErrorCode, WharfError, WharfResult};
-pub use job::{ImportOptions, Job, JobCounters, JobError, JobKind, JobResult, JobState};
+pub use job::{
+    ImportOptions, Job, JobCounters, JobError, JobKind, JobResult, JobState, TextLabelPlacement,
+    TextLabels,
+};
 pub use problem::{Problem, ProblemCode, Severity};
 pub use project::{Dialect, DialectKeyPair, Project, Task};
 pub use validation::{FormatVerdict, ValidationReport};

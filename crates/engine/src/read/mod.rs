@@ -11,6 +11,12 @@
 //! problems. Both therefore run exactly the same plan, and a report says what an import would
 //! do.
 //!
+//! # Options
+//!
+//! The few import options a reader follows itself (the one manifest to read, where text files
+//! keep their labels, whether a table's first row names its columns) are its
+//! [`ReadOptions`]. A validate-only read uses the defaults.
+//!
 //! # Order and resumption
 //!
 //! A reader emits the same samples and problems in the same order every time it reads the same
@@ -38,7 +44,8 @@ use wharf_formats::{
     ListingSummary, PLAIN, Verdict, coco as coco_format, manifest, modelarts_dir, xtreme1,
 };
 use wharf_model::{
-    Annotation, ErrorCode, FormatVerdict, LabelDef, Problem, ProblemCode, WharfError, WharfResult,
+    Annotation, ErrorCode, FormatVerdict, ImportOptions, LabelDef, Problem, ProblemCode,
+    TextLabels, WharfError, WharfResult,
 };
 use wharf_storage::{Listed, ObjectEntry, Source};
 
@@ -148,6 +155,30 @@ impl PlannedSample {
     }
 }
 
+/// What of an import's options the readers themselves follow (the filters are the sink's).
+#[derive(Debug, Clone)]
+pub(crate) struct ReadOptions {
+    pub manifest: Option<String>,
+    pub text_labels: TextLabels,
+    pub with_column_header: bool,
+}
+
+impl From<&ImportOptions> for ReadOptions {
+    fn from(options: &ImportOptions) -> Self {
+        Self {
+            manifest: options.manifest.clone(),
+            text_labels: options.text_labels.clone(),
+            with_column_header: options.with_column_header,
+        }
+    }
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        Self::from(&ImportOptions::default())
+    }
+}
+
 /// Where a reader's findings go. Readers call it in a stable order (see the module doc).
 pub(crate) trait ReadSink: Send {
     /// Whether the sink keeps annotations, or judges samples by their labels; when not, a
@@ -186,6 +217,7 @@ pub fn check_format(format: &str) -> WharfResult<()> {
 pub(crate) async fn read_source(
     source: &Source,
     format: Option<&str>,
+    options: &ReadOptions,
     sink: &mut impl ReadSink,
 ) -> WharfResult<ReadOutcome> {
     if let Some(f) = format {
@@ -231,9 +263,13 @@ pub(crate) async fn read_source(
         YOLO => sidecar::read_yolo(source, &listing, sink).await?,
         ROSETTA => sensor::read_rosetta(source, &listing, sink).await?,
         xtreme1::FORMAT => sensor::read_xtreme1(source, &listing, sink).await?,
-        modelarts_dir::FORMAT => modelarts::read_dir(source, &listing, sink).await?,
+        modelarts_dir::FORMAT => modelarts::read_dir(source, &listing, options, sink).await?,
         manifest::FORMAT => {
-            for file in modelarts::manifest_files(&listing.summary, &head) {
+            let files = match &options.manifest {
+                Some(file) => vec![modelarts::named_manifest(source, &listing, file)?],
+                None => modelarts::manifest_files(&listing.summary, &head),
+            };
+            for file in files {
                 modelarts::read_manifest(source, &file, &listing, sink).await?;
             }
         }

@@ -2,8 +2,7 @@
 //!
 //! Texts are samples without a file of their own: a line of a text file, or a manifest's
 //! `content://`. Such a sample's key is `file:line`, its file is the file it was read from,
-//! and its text is kept as a [`Shape::Text`] annotation with an empty label (which no label
-//! set counts).
+//! and its text is the sample's own `text`; its labels are its annotations.
 
 use std::collections::HashMap;
 use std::io::Read;
@@ -11,11 +10,14 @@ use std::io::Read;
 use tokio::sync::mpsc;
 use wharf_formats::manifest::{self, ManifestSample, ManifestSink};
 use wharf_formats::{ListingSummary, modelarts_dir, voc};
-use wharf_model::{Annotation, Problem, ProblemCode, Severity, Shape, WharfError, WharfResult};
+use wharf_model::{
+    Annotation, Problem, ProblemCode, Severity, Shape, TextLabelPlacement, TextLabels, WharfError,
+    WharfResult,
+};
 use wharf_storage::{ObjectEntry, Source};
 
 use super::{
-    Listing, PlannedAnnotations, PlannedSample, ReadSink, SAMPLES_PER_ROUND, problems,
+    Listing, PlannedAnnotations, PlannedSample, ReadOptions, ReadSink, SAMPLES_PER_ROUND, problems,
     read_small_files,
 };
 
@@ -28,6 +30,7 @@ const LINES_AHEAD: usize = 256;
 pub(super) async fn read_dir(
     source: &Source,
     listing: &Listing,
+    options: &ReadOptions,
     sink: &mut impl ReadSink,
 ) -> WharfResult<()> {
     let (labelled, labels, found) = if listing.image_count() > 0 {
@@ -45,11 +48,11 @@ pub(super) async fn read_dir(
         modelarts_dir::sound_classification(listing.paths())
     } else if listing.summary.count("csv") > 0 {
         for table in listing.with_extension("csv") {
-            read_table(source, table, sink).await?;
+            read_table(source, table, options.with_column_header, sink).await?;
         }
         return Ok(());
     } else {
-        return read_text_classification(source, listing, sink).await;
+        return read_text_classification(source, listing, &options.text_labels, sink).await;
     };
     sink.labels(labels).await?;
     problems(sink, found).await?;
@@ -71,6 +74,7 @@ pub(super) async fn read_dir(
 async fn read_table(
     source: &Source,
     table: &ObjectEntry,
+    with_header: bool,
     sink: &mut impl ReadSink,
 ) -> WharfResult<()> {
     sink.annotation_file(&table.path);
@@ -80,7 +84,7 @@ async fn read_table(
     let checked =
         tokio::task::spawn_blocking(move || -> WharfResult<modelarts_dir::TableReport> {
             let mut reader = runtime.block_on(reader_source.blocking_reader(&path))?;
-            let mut checker = modelarts_dir::TableChecker::new(&path, true, None);
+            let mut checker = modelarts_dir::TableChecker::new(&path, with_header, None);
             let mut buf = vec![0; 256 * 1024];
             loop {
                 let n = reader.read(&mut buf).map_err(|e| {
@@ -115,31 +119,42 @@ async fn read_table(
     }
 }
 
-/// Text classification: `X.txt` with `X_result.txt` (label_type 0) when there are result
-/// files, else one sample and its labels a line (label_type 1, tab then commas).
+/// Text classification: `X.txt` with `X_result.txt` (label_type 0), or one sample and its
+/// labels a line (label_type 1, separated as `labels` says). Unless `labels` says which, the
+/// labels are in result files when there are any.
 async fn read_text_classification(
     source: &Source,
     listing: &Listing,
+    labels: &TextLabels,
     sink: &mut impl ReadSink,
 ) -> WharfResult<()> {
     let (pairs, mut found) = modelarts_dir::text_result_pairs(listing.paths());
-    if pairs.is_empty() {
+    let same_line = match labels.placement {
+        Some(TextLabelPlacement::SameLine) => true,
+        Some(TextLabelPlacement::ResultFile) => false,
+        None => pairs.is_empty(),
+    };
+    match labels.placement {
+        // Said to be on the lines: result files are none of the reader's business.
+        Some(TextLabelPlacement::SameLine) => found.clear(),
         // No text has a result file: the labels are on the lines (label_type 1), and a text
         // without a result file is no mistake.
-        found.retain(|p| p.severity == Severity::Error);
+        None if same_line => found.retain(|p| p.severity == Severity::Error),
+        _ => {}
     }
     problems(sink, found).await?;
-    if pairs.is_empty() {
+    if same_line {
+        let format = modelarts_dir::TextLabelFormat {
+            label_type: 1,
+            sample_separator: labels.sample_separator.clone(),
+            label_separator: labels.label_separator.clone(),
+        };
         let texts: Vec<String> = listing
             .with_extension("txt")
             .map(|t| t.path.clone())
             .collect();
         for (path, bytes) in read_small_files(source, texts, sink).await? {
-            let (read, found) = modelarts_dir::text_lines(
-                &bytes,
-                &path,
-                &modelarts_dir::TextLabelFormat::default(),
-            );
+            let (read, found) = modelarts_dir::text_lines(&bytes, &path, &format);
             problems(sink, found).await?;
             text_samples(listing, &path, read, sink).await?;
         }
@@ -224,6 +239,25 @@ pub(super) fn manifest_files(
             .cloned(),
     );
     files
+}
+
+/// The listed path of the one manifest an import names, or why it cannot be read.
+pub(super) fn named_manifest(
+    source: &Source,
+    listing: &Listing,
+    file: &str,
+) -> WharfResult<String> {
+    let path = file.trim_start_matches('/');
+    match listing.entry(path) {
+        Some(entry) => Ok(entry.path.clone()),
+        None => Err(WharfError::new(
+            wharf_model::ErrorCode::SourceEmpty,
+            format!(
+                "the manifest '{path}' is not under '{}'; expected the path of a manifest file there",
+                source.uri()
+            ),
+        )),
+    }
 }
 
 enum Line {
