@@ -15,7 +15,7 @@ use crate::output;
 use crate::target::Target;
 use crate::{
     Cli, ClientCommand, Command, DatasetsCommand, EngineArgs, ImportArgs, JobsCommand, KeysCommand,
-    LabelsCommand, SamplesCommand, SourceArgs, ValidateArgs,
+    LabelsCommand, ProjectsCommand, SamplesCommand, SourceArgs, ValidateArgs,
 };
 
 pub async fn run(cli: Cli) -> Result<ExitCode> {
@@ -196,6 +196,14 @@ async fn run_client_command(command: ClientCommand, target: &Target) -> Result<E
             output::labels(&target.labels(&dataset, version).await?, json)?;
             Ok(ExitCode::SUCCESS)
         }
+        ClientCommand::Projects(ProjectsCommand::Create { name, json }) => {
+            output::projects(&[target.create_project(&name).await?], json)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        ClientCommand::Projects(ProjectsCommand::Ls { json }) => {
+            output::projects(&target.projects().await?, json)?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
@@ -226,6 +234,8 @@ async fn import(args: ImportArgs, target: &Target) -> Result<ExitCode> {
             included_labels: args.include_labels,
             excluded_labels: args.exclude_labels,
             difficult_only: args.difficult_only,
+            keep_absent: args.keep_absent,
+            annotation_project: args.annotation_project,
             ..Default::default()
         },
     };

@@ -81,6 +81,9 @@ enum ClientCommand {
     /// Inspect label sets.
     #[command(subcommand)]
     Labels(LabelsCommand),
+    /// Make and list annotation projects, where imports can make one task per data item.
+    #[command(subcommand)]
+    Projects(ProjectsCommand),
 }
 
 /// Settings of the workers in `serve` and `worker`.
@@ -173,6 +176,14 @@ struct ImportArgs {
     /// Keep only samples marked hard or with an annotation marked difficult or hard.
     #[arg(long)]
     difficult_only: bool,
+    /// Add the samples to the dataset, keeping those the source no longer holds (by default
+    /// the new version holds what the source holds).
+    #[arg(long)]
+    keep_absent: bool,
+    /// When the import ends, make a task in this annotation project (an id from
+    /// `wharf projects ls`) for every data item it holds that has none there yet.
+    #[arg(long)]
+    annotation_project: Option<i64>,
     /// Data type of a dataset made by this import.
     #[arg(long)]
     data_type: Option<String>,
@@ -295,6 +306,22 @@ enum LabelsCommand {
         /// A version number (default: the latest).
         #[arg(long)]
         version: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum ProjectsCommand {
+    /// Make a project; imports name it by id (`--annotation-project`).
+    Create {
+        /// Unique in the workspace.
+        name: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the workspace's projects.
+    Ls {
         #[arg(long)]
         json: bool,
     },

@@ -4,7 +4,7 @@ use anyhow::Result;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 use wharf_model::{
-    Dataset, Job, JobError, Label, Page, Sample, Severity, ValidationReport, Version,
+    Dataset, Job, JobError, Label, Page, Project, Sample, Severity, ValidationReport, Version,
 };
 
 fn print_json<T: Serialize>(value: &T) -> Result<()> {
@@ -200,6 +200,17 @@ pub fn sample(sample: &Sample, json: bool) -> Result<()> {
             .map(|(_, name)| *name)
             .collect::<String>();
         println!("  {:<20} {shape}{flags}", a.label);
+    }
+    Ok(())
+}
+
+pub fn projects(projects: &[Project], json: bool) -> Result<()> {
+    if json {
+        return print_json(&projects);
+    }
+    println!("{:>8}  {:<40}  CREATED", "ID", "NAME");
+    for p in projects {
+        println!("{:>8}  {:<40}  {}", p.id, p.name, p.created_at);
     }
     Ok(())
 }

@@ -12,7 +12,7 @@ use tokio_util::sync::CancellationToken;
 use wharf_catalog::{Catalog, DatasetFilter, JobFilter, SampleQuery};
 use wharf_engine::{Engine, ImportRequest, ValidateRequest, submit_import};
 use wharf_model::{
-    Dataset, Job, JobError, Label, Page, Sample, ValidationReport, Version, WharfError,
+    Dataset, Job, JobError, Label, Page, Project, Sample, ValidationReport, Version, WharfError,
 };
 
 pub enum Target {
@@ -302,6 +302,34 @@ impl Target {
                 }
                 self.get(&path).await
             }
+        }
+    }
+
+    pub async fn create_project(&self, name: &str) -> Result<Project> {
+        match self {
+            Target::Local {
+                catalog,
+                workspace_id,
+                ..
+            } => catalog
+                .create_project(workspace_id, name)
+                .await
+                .map_err(refused),
+            Target::Remote { .. } => {
+                let body = serde_json::json!({ "name": name });
+                self.call(Method::POST, "/v1/projects", Some(&body)).await
+            }
+        }
+    }
+
+    pub async fn projects(&self) -> Result<Vec<Project>> {
+        match self {
+            Target::Local {
+                catalog,
+                workspace_id,
+                ..
+            } => catalog.list_projects(workspace_id).await.map_err(refused),
+            Target::Remote { .. } => self.get("/v1/projects").await,
         }
     }
 

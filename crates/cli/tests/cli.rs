@@ -11,6 +11,7 @@ on_both_catalogs!(
     the_example_dataset_imports_and_reimports_as_unchanged,
     an_unreadable_file_fails_only_itself_and_the_job_ends_partial,
     client_mode_talks_to_a_server_and_exit_codes_follow_the_job,
+    projects_are_made_and_listed_and_imports_name_them,
 );
 
 fn json_of(out: &std::process::Output) -> Value {
@@ -231,4 +232,76 @@ async fn client_mode_talks_to_a_server_and_exit_codes_follow_the_job(db: Db) {
         assert!(!String::from_utf8_lossy(&out.stdout).contains(&env.s3_secret));
         assert!(!String::from_utf8_lossy(&out.stderr).contains(&env.s3_secret));
     }
+}
+
+async fn projects_are_made_and_listed_and_imports_name_them(db: Db) {
+    let wharf = Wharf::new(db).await;
+    let made = json_of(&wharf.run(&["projects", "create", "lidar review", "--json"]));
+    let id = made[0]["id"].as_i64().expect("a project id");
+    assert_eq!(made[0]["name"], "lidar review");
+
+    let again = wharf.run(&["projects", "create", "lidar review"]);
+    assert!(!again.status.success());
+    let stderr = String::from_utf8_lossy(&again.stderr);
+    assert!(stderr.contains("lidar review"), "{stderr}");
+
+    // A server sees the workspace's projects, and makes them too; another workspace sees none.
+    let server = wharf.serve(&[]);
+    let key = wharf.create_key("default");
+    let other_key = wharf.create_key("team");
+    let remote_as = |key: &str, args: &[&str]| {
+        let mut cmd = wharf.command();
+        cmd.args(["--server", &server.url, "--api-key", key])
+            .args(args);
+        cmd.output().unwrap()
+    };
+    let remote = |args: &[&str]| remote_as(&key, args);
+    assert_eq!(
+        json_of(&remote_as(&other_key, &["projects", "ls", "--json"])),
+        serde_json::json!([])
+    );
+    let out = remote(&["projects", "create", "second pass", "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let listed = json_of(&remote(&["projects", "ls", "--json"]));
+    let names: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["lidar review", "second pass"]);
+    let table = String::from_utf8_lossy(&wharf.run(&["projects", "ls"]).stdout).into_owned();
+    assert!(table.contains(&format!("{id:>8}  lidar review")), "{table}");
+
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/images");
+    let examples = examples.to_str().unwrap();
+    let unknown = wharf.run(&[
+        "import",
+        examples,
+        "--dataset",
+        "pets",
+        "--annotation-project",
+        "999999",
+    ]);
+    assert!(!unknown.status.success());
+    let stderr = String::from_utf8_lossy(&unknown.stderr);
+    assert!(stderr.contains("999999"), "{stderr}");
+    let id = id.to_string();
+    let out = wharf.run(&[
+        "import",
+        examples,
+        "--dataset",
+        "pets",
+        "--annotation-project",
+        &id,
+        "--json",
+    ]);
+    assert_eq!(
+        json_of(&out)["options"]["annotation_project"].as_i64(),
+        Some(id.parse().unwrap())
+    );
 }
