@@ -97,6 +97,20 @@ async fn bad_sources_are_refused_with_stable_codes_and_no_job(db: Db) {
             "not_found",
             "dataset",
         ),
+        (
+            json!({ "source": "s3://b/p", "dataset": "d",
+                    "options": { "table_schema": [{ "name": "age", "type": "Integer" }] } }),
+            400,
+            "invalid_request",
+            "options.table_schema[0].type",
+        ),
+        (
+            json!({ "source": "s3://b/p", "dataset": "d",
+                    "options": { "table_schema": [{ "name": "a", "type": "Int" }, { "name": "a", "type": "Date" }] } }),
+            400,
+            "invalid_request",
+            "'a' twice",
+        ),
     ];
     for (body, status, code, mentions) in cases {
         let (got_status, got) = server

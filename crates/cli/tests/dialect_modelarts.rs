@@ -1044,5 +1044,128 @@ on_both_catalogs!(
     refusals_name_the_field_with_the_platform_codes,
     signatures_are_checked_as_the_gateway_checks_them,
     text_classification_follows_the_label_format,
+    a_table_is_checked_against_the_schema_through_its_column_mapping,
     the_official_python_signer_is_accepted,
 );
+
+/// The native job errors of a task, as `(line, message)`.
+async fn task_errors(server: &Server, api_key: &str, task_id: &str) -> Vec<(i64, String)> {
+    let errors = server
+        .get(&format!("/v1/jobs/{task_id}/errors?limit=100"), api_key)
+        .await;
+    errors["items"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no errors page: {errors}"))
+        .iter()
+        .map(|e| {
+            (
+                e["line"].as_i64().unwrap_or(0),
+                e["message"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
+}
+
+async fn a_table_is_checked_against_the_schema_through_its_column_mapping(db: Db) {
+    let wharf = Wharf::new(db).await;
+    let keys = key_pair(&wharf, "team", "modelarts");
+    let api_key = wharf.create_key("team");
+    let server = wharf.serve(&[]);
+    let csv = b"user_age,city\n31,Berlin\nabc,Paris\n40\n".to_vec();
+    let bucket = s3_bucket(&[("tables/people.csv".to_owned(), csv)]).await;
+    store_connection(&server, &api_key, "default").await;
+    let client = Client::new(&server, &keys);
+    let schema = json!([{"schema_id": 0, "name": "age", "type": "Int"},
+                        {"schema_id": 1, "name": "city", "type": "String"}]);
+
+    // The files call the age column user_age; schema_maps says so.
+    let mut body = create_body(
+        "people",
+        400,
+        &format!("/{bucket}/tables/"),
+        &format!("/{bucket}/output/"),
+    );
+    body["schema"] = schema.clone();
+    body["import_data"] = json!(true);
+    body["data_sources"] = json!([{"data_type": 0, "data_path": format!("/{bucket}/tables/"),
+        "with_column_header": true,
+        "schema_maps": [{"src_name": "user_age", "dest_name": "age"}]}]);
+    let (people, task) = create_and_import(&client, body).await;
+    assert_eq!(task["total_sample_count"], 1, "{task}");
+    let errors = task_errors(&server, &api_key, task["task_id"].as_str().unwrap()).await;
+    assert!(
+        errors
+            .iter()
+            .any(|(line, m)| *line == 3 && m.contains("abc") && m.contains("Int")),
+        "line 3's age is no Int: {errors:?}"
+    );
+    assert!(
+        errors.iter().any(|(line, _)| *line == 4),
+        "line 4 has one field of two: {errors:?}"
+    );
+    assert!(
+        !errors.iter().any(|(line, _)| *line == 1),
+        "the mapped header fits the schema: {errors:?}"
+    );
+    let dataset = client.dataset(&people).await;
+    assert_eq!(dataset["schema"], schema);
+    assert_eq!(
+        dataset["data_sources"][0]["schema_maps"],
+        json!([{"src_name": "user_age", "dest_name": "age"}])
+    );
+
+    // Without the mapping, the header names a column the schema does not have.
+    let (status, created) = client
+        .send(
+            "POST",
+            &format!("/v2/{PROJECT}/datasets/{people}/import-tasks"),
+            Some(
+                json!({"import_path": format!("s3://{bucket}/tables/"), "with_column_header": true,
+                        "data_source": {"schema_maps": []}}),
+            ),
+        )
+        .await;
+    assert_eq!(status, 200, "{created}");
+    let task_id = created["task_id"].as_str().unwrap();
+    let task = client.wait_task(&people, task_id).await;
+    assert_eq!(task["status"], "COMPLETED", "{task}");
+    let errors = task_errors(&server, &api_key, task_id).await;
+    assert!(
+        errors
+            .iter()
+            .any(|(line, m)| *line == 1 && m.contains("user_age")),
+        "the header's user_age is not the schema's age: {errors:?}"
+    );
+
+    // A schema type Wharf does not know, or a mapping to no column, is refused at creation.
+    for (schema, maps, field) in [
+        (
+            json!([{"name": "age", "type": "Integer"}]),
+            json!([]),
+            "schema[0].type",
+        ),
+        (json!([{"type": "Int"}]), json!([]), "schema[0].name"),
+        (
+            json!([{"name": "age", "type": "Int"}]),
+            json!([{"src_name": "a", "dest_name": "years"}]),
+            "schema_maps",
+        ),
+    ] {
+        let mut body = create_body(
+            "bad_schema",
+            400,
+            &format!("/{bucket}/tables/"),
+            &format!("/{bucket}/output2/"),
+        );
+        body["schema"] = schema;
+        body["data_sources"][0]["schema_maps"] = maps;
+        assert_refused(
+            &client
+                .send("POST", &format!("/v2/{PROJECT}/datasets"), Some(body))
+                .await,
+            400,
+            "ModelArts.4396",
+            field,
+        );
+    }
+}

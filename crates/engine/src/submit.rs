@@ -3,7 +3,8 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use wharf_catalog::{Catalog, NewDataset, NewJob};
-use wharf_model::{Connection, ImportOptions, Job, WharfError, WharfResult};
+use wharf_formats::modelarts_dir::ColumnKind;
+use wharf_model::{Connection, ImportOptions, Job, TableColumn, WharfError, WharfResult};
 use wharf_storage::{AccessPolicy, Credentials, Scheme, SourceUri};
 
 /// What a client asks for when it starts an import.
@@ -61,6 +62,7 @@ pub async fn submit_import(
     if let Some(format) = &request.options.format {
         crate::check_format(format)?;
     }
+    check_table_schema(&request.options.table_schema)?;
     if let Some(project) = request.options.annotation_project {
         catalog.get_project(workspace_id, project).await.map_err(|_| {
             WharfError::invalid(format!(
@@ -139,4 +141,29 @@ pub(crate) async fn check_source(
         policy.check_endpoint(&endpoint).await?;
     }
     Ok((uri, connection))
+}
+
+/// Refuses a table schema whose column types Wharf does not know, or with a column named twice.
+fn check_table_schema(columns: &[TableColumn]) -> WharfResult<()> {
+    let mut names = std::collections::HashSet::new();
+    for (i, column) in columns.iter().enumerate() {
+        if ColumnKind::from_name(&column.kind).is_none() {
+            return Err(WharfError::invalid(format!(
+                "options.table_schema[{i}].type is '{}'; expected String, Short, Int, Long, Float, Double, Byte, Date, Timestamp or Boolean",
+                column.kind
+            )));
+        }
+        if column.name.trim().is_empty() {
+            return Err(WharfError::invalid(format!(
+                "options.table_schema[{i}].name is empty; expected the column's name"
+            )));
+        }
+        if !names.insert(column.name.as_str()) {
+            return Err(WharfError::invalid(format!(
+                "options.table_schema names the column '{}' twice; expected each column once",
+                column.name
+            )));
+        }
+    }
+    Ok(())
 }

@@ -108,6 +108,10 @@ pub struct ImportOptions {
     pub text_labels: TextLabels,
     /// Whether the first row of a CSV table names its columns (then it is no data row).
     pub with_column_header: bool,
+    /// The columns every CSV table must have, in order, with their types. Empty: each table's
+    /// header (or first row) sets its columns, and values are not type-checked.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub table_schema: Vec<TableColumn>,
 }
 
 impl Default for ImportOptions {
@@ -126,8 +130,22 @@ impl Default for ImportOptions {
             manifest: None,
             text_labels: TextLabels::default(),
             with_column_header: true,
+            table_schema: Vec::new(),
         }
     }
+}
+
+/// A column of a table schema.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct TableColumn {
+    pub name: String,
+    /// `String`, `Short`, `Int`, `Long`, `Float`, `Double`, `Byte`, `Date` (yyyy-MM-dd),
+    /// `Timestamp` (yyyy-MM-dd HH:mm:ss) or `Boolean` (TRUE or FALSE).
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The column's name in the files' header, when it differs from `name`: a schema mapping.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_name: Option<String>,
 }
 
 /// Where the labels of a text classification file are: ModelArts' `label_format`, which every

@@ -18,8 +18,8 @@ pub use dataset::{
 };
 pub use error::{ErrorCode, WharfError, WharfResult};
 pub use job::{
-    ImportOptions, Job, JobCounters, JobError, JobKind, JobResult, JobState, TextLabelPlacement,
-    TextLabels,
+    ImportOptions, Job, JobCounters, JobError, JobKind, JobResult, JobState, TableColumn,
+    TextLabelPlacement, TextLabels,
 };
 pub use problem::{Problem, ProblemCode, Severity};
 pub use project::{Dialect, DialectKeyPair, Project, Task};

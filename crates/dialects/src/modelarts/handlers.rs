@@ -11,8 +11,8 @@ use wharf_catalog::{DatasetFilter, JobFilter, NewDataset};
 use wharf_engine::{ImportRequest, ValidateRequest, submit_import, validate_request};
 use wharf_formats::{PLAIN, manifest, modelarts_dir};
 use wharf_model::{
-    Dataset, Dialect, ErrorCode, ImportOptions, Job, JobState, TextLabelPlacement, TextLabels,
-    ValidationReport,
+    Dataset, Dialect, ErrorCode, ImportOptions, Job, JobState, TableColumn, TextLabelPlacement,
+    TextLabels, ValidationReport,
 };
 use wharf_storage::SourceUri;
 
@@ -25,7 +25,7 @@ use super::envelope::{
 use super::wire::{
     CreateDatasetBody, DataSource, DataSourceView, DatasetCreated, DatasetList, DatasetListQuery,
     DatasetProfile, DatasetView, FileStatistics, ImportTaskBody, ImportTaskList, ImportTaskView,
-    LabelFormat, LabelFormatView, LabelRef, PageQuery, TaskCreated, default_data_format,
+    LabelFormat, LabelFormatView, LabelRef, PageQuery, SchemaMap, TaskCreated, default_data_format,
     default_workspace_id,
 };
 use crate::DialectState;
@@ -231,6 +231,8 @@ fn check_dataset(
         })
         .collect();
     let import_data = body.import_data.unwrap_or(false);
+    let schema = body.schema.unwrap_or_default();
+    table_columns(&schema, source.schema_maps.as_deref().unwrap_or_default())?;
     let profile = DatasetProfile {
         dataset_type,
         work_path: Some(work_dir),
@@ -240,10 +242,11 @@ fn check_dataset(
             data_type: 0,
             data_path: input_dir,
             with_column_header: source.with_column_header,
+            schema_maps: source.schema_maps.clone().unwrap_or_default(),
         }],
         label_format,
         labels,
-        schema: body.schema.unwrap_or_default(),
+        schema,
         import_annotations: body.import_annotations.unwrap_or(true),
         import_data,
         managed: body.managed.unwrap_or(false),
@@ -534,6 +537,18 @@ async fn plan_import(
                 .and_then(|s| s.with_column_header)
         })
         .unwrap_or(false);
+    let table_schema = if profile.dataset_type == TABLE {
+        let maps = match &data_source.schema_maps {
+            Some(maps) => maps.as_slice(),
+            None => profile
+                .data_sources
+                .first()
+                .map_or(&[][..], |s| s.schema_maps.as_slice()),
+        };
+        table_columns(&profile.schema, maps)?
+    } else {
+        Vec::new()
+    };
     Ok(ImportRequest {
         source,
         dataset: String::new(),
@@ -552,9 +567,65 @@ async fn plan_import(
             manifest,
             text_labels: label_format.map(text_labels).unwrap_or_default(),
             with_column_header,
+            table_schema,
             ..ImportOptions::default()
         },
     })
+}
+
+/// A table dataset's `schema` (`[{schema_id, name, type, description}]`) as Wharf's table
+/// columns, each named in the source as `schema_maps` says; 4396 naming the first bad field.
+fn table_columns(
+    schema: &[serde_json::Value],
+    maps: &[SchemaMap],
+) -> Result<Vec<TableColumn>, ModelArtsError> {
+    const TYPES: &str = "String, Short, Int, Long, Double, Float, Byte, Date, Timestamp or Boolean";
+    let columns = schema
+        .iter()
+        .enumerate()
+        .map(|(i, field)| {
+            let name = field
+                .get("name")
+                .and_then(serde_json::Value::as_str)
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+                .ok_or_else(|| {
+                    ModelArtsError::invalid(format!(
+                        "schema[{i}].name is missing; expected the column's name"
+                    ))
+                })?;
+            let kind = field
+                .get("type")
+                .and_then(serde_json::Value::as_str)
+                .filter(|t| modelarts_dir::ColumnKind::from_name(t).is_some())
+                .ok_or_else(|| {
+                    ModelArtsError::invalid(format!(
+                        "schema[{i}].type is {}; expected one of {TYPES}",
+                        field
+                            .get("type")
+                            .map_or("missing".to_owned(), |t| t.to_string())
+                    ))
+                })?;
+            Ok(TableColumn {
+                name: name.to_owned(),
+                kind: kind.to_owned(),
+                source_name: maps
+                    .iter()
+                    .find(|m| m.dest_name == name)
+                    .map(|m| m.src_name.clone()),
+            })
+        })
+        .collect::<Result<Vec<_>, ModelArtsError>>()?;
+    if let Some(map) = maps
+        .iter()
+        .find(|m| !columns.iter().any(|c| c.name == m.dest_name))
+    {
+        return Err(ModelArtsError::invalid(format!(
+            "schema_maps maps '{}' to '{}', which is no column of the schema; expected a dest_name from schema",
+            map.src_name, map.dest_name
+        )));
+    }
+    Ok(columns)
 }
 
 /// Queues a planned import into `dataset`.
@@ -968,6 +1039,7 @@ fn profile_of(dataset: &Dataset, stored: Option<serde_json::Value>) -> DatasetPr
                 data_type: 0,
                 data_path: uri.clone(),
                 with_column_header: None,
+                schema_maps: Vec::new(),
             })
             .collect(),
         label_format: None,
@@ -1170,6 +1242,7 @@ async fn task_view(
             data_type: 0,
             data_path: import_path.clone(),
             with_column_header: None,
+            schema_maps: Vec::new(),
         },
         import_path,
         total_sample_count: c.discovered,

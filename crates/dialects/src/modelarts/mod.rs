@@ -74,6 +74,12 @@
 //!   separator is one character: a letter, a digit, a tab (also `\t`) or one of
 //!   `!@#$%^&*_=|?/':.;,`; anything else is 4396 naming the field. `included_labels` takes
 //!   names or `Label` objects, and the older `included_tags`.
+//! - **Tables.** A table dataset's `schema` (column names and types) is checked when the
+//!   dataset is made (4396 naming the field) and every import checks each CSV against it:
+//!   the header's names, each row's column count, and each value's type. `schema_maps`
+//!   (`src_name` in the files, `dest_name` in the schema), which the platform documents for
+//!   DLI, is honoured for object storage too, from the import's `data_source` or else the
+//!   dataset's.
 //! - **Accepted, not acted on.** `final_annotation` (Wharf has no unconfirmed labels),
 //!   `import_folder` (an import never duplicates a sample: identity is path and fingerprint),
 //!   `workforce_information` and the other labelling fields.

@@ -32,14 +32,22 @@ pub(crate) struct CreateDatasetBody {
     pub workspace_id: Option<String>,
 }
 
-/// Where a dataset's data comes from. `source_info` and `schema_maps`, which only the database
-/// sources use (`source_info` holds their passwords), are not even read.
+/// Where a dataset's data comes from. `source_info`, which only the database sources use (it
+/// holds their passwords), is not even read.
 #[derive(Debug, Default, Clone, Deserialize)]
 pub(crate) struct DataSource {
     pub data_path: Option<String>,
     #[serde(default, deserialize_with = "optional_integer")]
     pub data_type: Option<i64>,
     pub with_column_header: Option<bool>,
+    pub schema_maps: Option<Vec<SchemaMap>>,
+}
+
+/// A table column's name in the source (`src_name`) and in the dataset's schema (`dest_name`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct SchemaMap {
+    pub src_name: String,
+    pub dest_name: String,
 }
 
 /// A data source as Wharf keeps and shows it.
@@ -49,6 +57,8 @@ pub(crate) struct DataSourceView {
     pub data_path: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub with_column_header: Option<bool>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub schema_maps: Vec<SchemaMap>,
 }
 
 /// `POST /v2/{project_id}/datasets/{dataset_id}/import-tasks`. `import_folder` and

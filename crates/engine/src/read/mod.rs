@@ -161,6 +161,8 @@ pub(crate) struct ReadOptions {
     pub manifest: Option<String>,
     pub text_labels: TextLabels,
     pub with_column_header: bool,
+    /// Empty when the tables set their own columns.
+    pub table_schema: Vec<modelarts_dir::ColumnSchema>,
 }
 
 impl From<&ImportOptions> for ReadOptions {
@@ -169,6 +171,17 @@ impl From<&ImportOptions> for ReadOptions {
             manifest: options.manifest.clone(),
             text_labels: options.text_labels.clone(),
             with_column_header: options.with_column_header,
+            // Types were checked when the import was submitted.
+            table_schema: options
+                .table_schema
+                .iter()
+                .filter_map(|column| {
+                    Some(modelarts_dir::ColumnSchema {
+                        name: column.source_name.as_ref().unwrap_or(&column.name).clone(),
+                        kind: modelarts_dir::ColumnKind::from_name(&column.kind)?,
+                    })
+                })
+                .collect(),
         }
     }
 }

@@ -48,7 +48,7 @@ pub(super) async fn read_dir(
         modelarts_dir::sound_classification(listing.paths())
     } else if listing.summary.count("csv") > 0 {
         for table in listing.with_extension("csv") {
-            read_table(source, table, options.with_column_header, sink).await?;
+            read_table(source, table, options, sink).await?;
         }
         return Ok(());
     } else {
@@ -74,17 +74,20 @@ pub(super) async fn read_dir(
 async fn read_table(
     source: &Source,
     table: &ObjectEntry,
-    with_header: bool,
+    options: &ReadOptions,
     sink: &mut impl ReadSink,
 ) -> WharfResult<()> {
     sink.annotation_file(&table.path);
     let runtime = tokio::runtime::Handle::current();
     let reader_source = source.clone();
     let path = table.path.clone();
+    let with_header = options.with_column_header;
+    let schema = options.table_schema.clone();
     let checked =
         tokio::task::spawn_blocking(move || -> WharfResult<modelarts_dir::TableReport> {
             let mut reader = runtime.block_on(reader_source.blocking_reader(&path))?;
-            let mut checker = modelarts_dir::TableChecker::new(&path, with_header, None);
+            let schema = (!schema.is_empty()).then_some(schema.as_slice());
+            let mut checker = modelarts_dir::TableChecker::new(&path, with_header, schema);
             let mut buf = vec![0; 256 * 1024];
             loop {
                 let n = reader.read(&mut buf).map_err(|e| {
