@@ -282,6 +282,7 @@ async fn validate_on_server(args: ValidateArgs, target: &Target) -> Result<ExitC
         format: args.format,
         credentials: args.source.credentials(),
         connection: args.connection,
+        data_type: None,
     };
     let report = target.validate(&request).await?;
     validation_exit(&report, args.json)

@@ -287,6 +287,79 @@ async fn a_misaligned_tree_is_5710_naming_each_path(db: Db) {
     assert_eq!(datasets["items"], json!([]), "{datasets}");
 }
 
+async fn the_tree_is_checked_for_the_requested_data_type(db: Db) {
+    let wharf = Wharf::new(db).await;
+    let keys = key_pair(&wharf, "team", "rosetta");
+    let server = wharf.serve(&[]);
+    let bucket = s3_bucket(&sensor_tree()).await;
+    let diagnosis = |body: &Value| -> Vec<(String, String)> {
+        body["diagnosis"]
+            .as_array()
+            .unwrap_or_else(|| panic!("no diagnosis: {body}"))
+            .iter()
+            .map(|d| {
+                (
+                    d["path"].as_str().unwrap().to_owned(),
+                    d["message"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+
+    // A 3D tree (lidar folders, metadata.json saying 3) asked for as 2D.
+    let mut body = import_body(&bucket, "flat");
+    body["dataType"] = json!(2);
+    let (status, answer) =
+        rosetta(&server, &keys, "POST", "/dataset/import/async", Some(body)).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_envelope(&answer, 5710, false);
+    let found = diagnosis(&answer);
+    assert!(
+        found.iter().any(|(path, _)| path == "lidar-top"),
+        "the lidar folder is out of place in a 2D tree: {found:?}"
+    );
+    assert!(
+        found
+            .iter()
+            .any(|(path, message)| path == "metadata.json" && message.contains("dataType 3")),
+        "metadata.json contradicts the request: {found:?}"
+    );
+
+    // A camera-only tree asked for as 3D.
+    let mut cameras: Vec<(String, Vec<u8>)> = sensor_tree()
+        .into_iter()
+        .filter(|(path, _)| path.contains("camera-"))
+        .map(|(path, bytes)| (path.replacen("drive/", "flat/", 1), bytes))
+        .collect();
+    cameras.push((
+        "flat/metadata.json".to_owned(),
+        br#"{"version": "1.0", "fileTreeType": 0, "dataType": 2, "cameraSequence": ["front"]}"#
+            .to_vec(),
+    ));
+    let flat = s3_bucket(&cameras).await;
+    let mut body = import_body(&flat, "deep");
+    body["resourceUrl"] = json!(format!("s3://{flat}/flat"));
+    let (status, answer) =
+        rosetta(&server, &keys, "POST", "/dataset/import/async", Some(body)).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_envelope(&answer, 5710, false);
+    assert!(
+        diagnosis(&answer)
+            .iter()
+            .any(|(_, message)| message.contains("lidar")),
+        "a 3D tree needs lidar folders: {answer}"
+    );
+
+    // The same camera-only tree as 2D imports.
+    let mut body = import_body(&flat, "deep");
+    body["resourceUrl"] = json!(format!("s3://{flat}/flat"));
+    body["dataType"] = json!(2);
+    let (status, answer) =
+        rosetta(&server, &keys, "POST", "/dataset/import/async", Some(body)).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_envelope(&answer, 200, true);
+}
+
 async fn requests_are_refused_as_the_platform_refuses_them(db: Db) {
     let wharf = Wharf::new(db).await;
     let keys = key_pair(&wharf, "team", "rosetta");
@@ -450,6 +523,7 @@ async fn an_annotation_request_makes_one_task_per_data_item(db: Db) {
 on_both_catalogs!(
     import_reports_every_frame_with_its_scene,
     a_misaligned_tree_is_5710_naming_each_path,
+    the_tree_is_checked_for_the_requested_data_type,
     requests_are_refused_as_the_platform_refuses_them,
     an_annotation_request_makes_one_task_per_data_item,
 );

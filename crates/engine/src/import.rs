@@ -95,6 +95,11 @@ async fn import_source(
     let source = Source::open(&uri, credentials, &engine.config.policy).await?;
     engine.catalog.prepare_version(job).await?;
     let job: &ClaimedJob = job;
+    let dataset_data_type = engine
+        .catalog
+        .get_dataset(&job.workspace_id, &job.dataset_id)
+        .await?
+        .data_type;
     let checkpoint: Checkpoint = job
         .checkpoint
         .as_deref()
@@ -118,15 +123,14 @@ async fn import_source(
         committing_keys: HashSet::new(),
     };
     let format = sink.job.options.format.clone();
+    let read_options = ReadOptions {
+        data_type: Some(dataset_data_type),
+        ..ReadOptions::from(&job.options)
+    };
     // Boxed so that the future is proven `Send` here, where its lifetimes are concrete.
-    let read = read_source(
-        &source,
-        format.as_deref(),
-        &ReadOptions::from(&job.options),
-        &mut sink,
-    )
-    .boxed()
-    .await;
+    let read = read_source(&source, format.as_deref(), &read_options, &mut sink)
+        .boxed()
+        .await;
     let outcome = match read {
         Ok(outcome) => sink.flush().await.map(|()| outcome),
         Err(e) => Err(e),

@@ -32,6 +32,10 @@ pub struct ValidateRequest {
     /// The name of a stored connection whose credentials the read uses.
     #[serde(default)]
     pub connection: Option<String>,
+    /// Read the source as a dataset of this data type would (`image`, `point_cloud`, ...):
+    /// a sensor tree, for one, is checked as 2D or 3D accordingly.
+    #[serde(default)]
+    pub data_type: Option<String>,
 }
 
 /// Validates a source for a client of the API: the same checks as an import request, then the
@@ -66,7 +70,7 @@ pub async fn validate_request(
     let secrets = crate::credentials::secrets(&credentials);
     let read = async {
         let source = Source::open(&uri, credentials, policy).await?;
-        validate(&source, request.format.as_deref()).await
+        validate_as(&source, request.format.as_deref(), request.data_type).await
     };
     let mut report = read.await.map_err(|e| redact(e, &secrets))?;
     for problem in &mut report.problems {
@@ -80,6 +84,15 @@ const MAX_REPORTED: usize = 1000;
 
 /// Reads `source` as an import in `format` (detected when `None`) would, and reports.
 pub async fn validate(source: &Source, format: Option<&str>) -> WharfResult<ValidationReport> {
+    validate_as(source, format, None).await
+}
+
+/// [`validate`], reading the source as holding `data_type` (a dataset's) when one is given.
+async fn validate_as(
+    source: &Source,
+    format: Option<&str>,
+    data_type: Option<String>,
+) -> WharfResult<ValidationReport> {
     let mut report = Report {
         inner: ValidationReport {
             source: source.uri().as_str().to_owned(),
@@ -97,7 +110,11 @@ pub async fn validate(source: &Source, format: Option<&str>) -> WharfResult<Vali
         },
         labels: BTreeSet::new(),
     };
-    let outcome = read_source(source, format, &ReadOptions::default(), &mut report).await?;
+    let options = ReadOptions {
+        data_type,
+        ..ReadOptions::default()
+    };
+    let outcome = read_source(source, format, &options, &mut report).await?;
     let mut inner = report.inner;
     inner.format = outcome.format;
     inner.detection = outcome.detection;

@@ -730,6 +730,7 @@ async fn choose_layout(
         format: None,
         credentials: None,
         connection,
+        data_type: None,
     };
     let validation = validate_request(&state.catalog, state.engine.policy(), workspace_id, request);
     let report = match tokio::time::timeout(VALIDATE_WITHIN, validation).await {

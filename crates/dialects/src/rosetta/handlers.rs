@@ -107,7 +107,14 @@ async fn start(
         endpoint: s.endpoint,
         ..Credentials::default()
     });
-    check_tree(state, workspace_id, &body.resource_url, credentials.clone()).await?;
+    check_tree(
+        state,
+        workspace_id,
+        &body.resource_url,
+        data_type,
+        credentials.clone(),
+    )
+    .await?;
     let job = submit_import(
         &state.catalog,
         state.engine.policy(),
@@ -131,12 +138,14 @@ async fn start(
     Ok(job.dataset_id)
 }
 
-/// Lists the tree and refuses it with 5710 when a folder or file is out of place, naming each.
+/// Lists the tree and refuses it with 5710 when a folder or file is out of place for a tree of
+/// `data_type` (2D: cameras only; 3D: lidars, and cameras if any), naming each.
 /// A tree that takes longer than [`VALIDATE_WITHIN`] to list is left to the job.
 async fn check_tree(
     state: &DialectState,
     workspace_id: &str,
     resource_url: &str,
+    data_type: &str,
     credentials: Option<Credentials>,
 ) -> Result<(), RosettaError> {
     let request = ValidateRequest {
@@ -144,6 +153,7 @@ async fn check_tree(
         format: Some(SENSOR_TREE.to_owned()),
         credentials,
         connection: None,
+        data_type: Some(data_type.to_owned()),
     };
     let validation = validate_request(&state.catalog, state.engine.policy(), workspace_id, request);
     let report = match tokio::time::timeout(VALIDATE_WITHIN, validation).await {

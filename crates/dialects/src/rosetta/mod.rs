@@ -20,6 +20,10 @@
 //!   code and wording, `data: null`, and adds `diagnosis`: every folder or file out of place,
 //!   with what was expected there. The platform's bare "refer to API doc" is what users could
 //!   not act on.
+//! - **`dataType` says which tree to expect**: 2 (2D) a tree of camera folders only, 3 (3D)
+//!   one with lidar folders. The tree is checked for that type, so a lidar folder in a 2D
+//!   request, a 3D request without one, or a `metadata.json` whose `dataType` says otherwise,
+//!   is 5710 naming the path. The dataset is made as an image or a point-cloud dataset.
 //! - **The dataset is found or made by `name`**: re-running a script imports into the same
 //!   dataset as a new version, and unchanged files are not read again.
 //! - **Ids**: `datasetId` and `dataId` are Wharf's ids (strings, as the platform's are);

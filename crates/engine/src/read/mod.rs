@@ -163,6 +163,9 @@ pub(crate) struct ReadOptions {
     pub with_column_header: bool,
     /// Empty when the tables set their own columns.
     pub table_schema: Vec<modelarts_dir::ColumnSchema>,
+    /// The data type the source is read as holding (a dataset's), when one is set: it says,
+    /// for one, whether a sensor tree is 2D or 3D.
+    pub data_type: Option<String>,
 }
 
 impl From<&ImportOptions> for ReadOptions {
@@ -182,6 +185,7 @@ impl From<&ImportOptions> for ReadOptions {
                     })
                 })
                 .collect(),
+            data_type: None,
         }
     }
 }
@@ -274,7 +278,7 @@ pub(crate) async fn read_source(
         }
         VOC => sidecar::read_voc(source, &listing, sink).await?,
         YOLO => sidecar::read_yolo(source, &listing, sink).await?,
-        ROSETTA => sensor::read_rosetta(source, &listing, sink).await?,
+        ROSETTA => sensor::read_rosetta(source, &listing, options, sink).await?,
         xtreme1::FORMAT => sensor::read_xtreme1(source, &listing, sink).await?,
         modelarts_dir::FORMAT => modelarts::read_dir(source, &listing, options, sink).await?,
         manifest::FORMAT => {

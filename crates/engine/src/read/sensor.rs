@@ -16,13 +16,14 @@ use wharf_model::{Problem, ProblemCode, Severity, WharfResult};
 use wharf_storage::Source;
 
 use super::{
-    Listing, PlannedAnnotations, PlannedFile, PlannedSample, ROSETTA, ReadSink, problems,
-    read_small_files,
+    Listing, PlannedAnnotations, PlannedFile, PlannedSample, ROSETTA, ReadOptions, ReadSink,
+    problems, read_small_files,
 };
 
 pub(super) async fn read_rosetta(
     source: &Source,
     listing: &Listing,
+    options: &ReadOptions,
     sink: &mut impl ReadSink,
 ) -> WharfResult<()> {
     let metadata_path = listing
@@ -41,13 +42,38 @@ pub(super) async fn read_rosetta(
     let has_lidar = listing
         .paths()
         .any(|p| p.split('/').any(|c| c.starts_with("lidar-")));
-    let data_type = metadata
+    let described = metadata
         .as_ref()
         .and_then(|(m, _)| m.data_type)
-        .filter(|t| matches!(t, 2 | 3))
-        .unwrap_or(if has_lidar { 3 } else { 2 });
+        .filter(|t| matches!(t, 2 | 3));
+    // A dataset's own data type says which tree to expect; else metadata.json, else the folders.
+    let asked = match options.data_type.as_deref() {
+        Some("image") => Some(2),
+        Some("point_cloud") => Some(3),
+        _ => None,
+    };
+    let data_type = asked.or(described).unwrap_or(if has_lidar { 3 } else { 2 });
     let tree = rosetta::check_tree(listing.paths(), data_type);
     let mut found = tree.problems.clone();
+    if let (Some(asked), Some(described), Some(path)) = (asked, described, &metadata_path)
+        && asked != described
+    {
+        let name = |t: u8| if t == 2 { "2 (2D)" } else { "3 (3D)" };
+        found.push(
+            Problem::error(
+                ProblemCode::LayoutMismatch,
+                path.as_str(),
+                format!(
+                    "{path} says dataType {}, but the data is imported as dataType {}",
+                    name(described),
+                    name(asked)
+                ),
+            )
+            .field("dataType")
+            .found(name(described))
+            .expected(name(asked)),
+        );
+    }
     if let (Some((metadata, metadata_problems)), Some(path)) = (metadata, &metadata_path) {
         found.extend(metadata_problems);
         found.extend(rosetta::check_metadata(&metadata, &tree, path));
