@@ -96,17 +96,7 @@ async fn validate_as(
     let mut report = Report {
         inner: ValidationReport {
             source: source.uri().as_str().to_owned(),
-            format: None,
-            detection: Vec::new(),
-            files: 0,
-            annotation_files: 0,
-            samples: 0,
-            annotations: 0,
-            labels: 0,
-            errors: 0,
-            warnings: 0,
-            problems: Vec::new(),
-            problems_omitted: 0,
+            ..ValidationReport::default()
         },
         labels: BTreeSet::new(),
     };

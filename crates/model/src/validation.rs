@@ -17,7 +17,7 @@ pub struct FormatVerdict {
 }
 
 /// Everything an import would read, and every problem met, with nothing written.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct ValidationReport {
     pub source: String,
     /// The format read: the one asked for, or the best detected match.

@@ -1364,14 +1364,7 @@ mod tests {
             format: Some(format.to_owned()),
             detection,
             files: 1,
-            annotation_files: 0,
-            samples: 0,
-            annotations: 0,
-            labels: 0,
-            errors: 0,
-            warnings: 0,
-            problems: Vec::new(),
-            problems_omitted: 0,
+            ..ValidationReport::default()
         }
     }
 
