@@ -34,6 +34,7 @@ if ! "$venv/bin/python" -c 'import datumaro' 2>/dev/null; then
 fi
 echo "building wharf (release)"
 cargo build --release -p wharf-cli || fail "release build failed"
+wharf="${CARGO_TARGET_DIR:-target}/release/wharf"
 if [ ! -f "$file" ]; then
   echo "generating $file"
   python3 bench/generate_coco.py "$dir" "$images" "$annotations"
@@ -53,10 +54,10 @@ measure() {
 
 echo "timing wharf import (embedded catalog)"
 data_dir=$(mktemp -d)
-read -r import_s import_mb < <(measure target/release/wharf --data-dir "$data_dir" import "$dir" --dataset bench --format coco --json)
+read -r import_s import_mb < <(measure "$wharf" --data-dir "$data_dir" import "$dir" --dataset bench --format coco --json)
 rm -rf "$data_dir"
 echo "timing wharf validate"
-read -r wharf_s wharf_mb < <(measure target/release/wharf validate "$dir" --format coco --json)
+read -r wharf_s wharf_mb < <(measure "$wharf" validate "$dir" --format coco --json)
 echo "timing json.load"
 read -r json_s json_mb < <(measure "$venv/bin/python" -c 'import json, sys; json.load(open(sys.argv[1]))' "$file")
 echo "timing pycocotools COCO()"
