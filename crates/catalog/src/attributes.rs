@@ -39,6 +39,56 @@ impl Catalog {
         Ok(())
     }
 
+    /// Replaces what `dialect` recorded on a dataset of the workspace, but only while it is
+    /// still `expected` (`None`: nothing recorded yet). Returns whether it was replaced.
+    ///
+    /// A dialect that keeps a list in its attributes (PAI's dataset versions) reads the
+    /// document, changes it and swaps it in: of two requests that change it at once, the later
+    /// swap finds the document changed and the dialect reads it again, so neither change is
+    /// lost, whichever process runs it.
+    pub async fn swap_dataset_attributes(
+        &self,
+        workspace_id: &str,
+        dataset_id: &str,
+        dialect: Dialect,
+        expected: Option<&serde_json::Value>,
+        attributes: &serde_json::Value,
+    ) -> WharfResult<bool> {
+        let dataset = self.get_dataset(workspace_id, dataset_id).await?;
+        let text =
+            serde_json::to_string(attributes).map_err(|e| WharfError::internal(e.to_string()))?;
+        let done = match expected {
+            None => sqlx::query(
+                "INSERT INTO dataset_attributes (dataset_id, dialect, attributes, updated_at) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (dataset_id, dialect) DO NOTHING",
+            )
+            .bind(&dataset.id)
+            .bind(dialect.as_str())
+            .bind(text)
+            .bind(now_ms())
+            .execute(&self.pool)
+            .await,
+            // The stored text is what `serde_json` wrote, and reading it back and writing it
+            // again gives the same text: comparing texts compares documents.
+            Some(expected) => {
+                let expected = serde_json::to_string(expected)
+                    .map_err(|e| WharfError::internal(e.to_string()))?;
+                sqlx::query(
+                    "UPDATE dataset_attributes SET attributes = $1, updated_at = $2 \
+                     WHERE dataset_id = $3 AND dialect = $4 AND attributes = $5",
+                )
+                .bind(text)
+                .bind(now_ms())
+                .bind(&dataset.id)
+                .bind(dialect.as_str())
+                .bind(expected)
+                .execute(&self.pool)
+                .await
+            }
+        };
+        Ok(done.map_err(db_err)?.rows_affected() == 1)
+    }
+
     /// What `dialect` recorded on a dataset of the workspace, if anything.
     pub async fn dataset_attributes(
         &self,

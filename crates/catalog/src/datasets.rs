@@ -207,6 +207,32 @@ impl Catalog {
         self.get_dataset(workspace_id, &current.id).await
     }
 
+    /// Gives a dataset a new name, checked as a new dataset's is. Dialects whose platforms
+    /// rename datasets (PAI's UpdateDataset) need it; the name is unique in the workspace.
+    pub async fn rename_dataset(
+        &self,
+        workspace_id: &str,
+        id_or_name: &str,
+        name: &str,
+    ) -> WharfResult<Dataset> {
+        validate_dataset_name(name)?;
+        let current = self.get_dataset(workspace_id, id_or_name).await?;
+        let renamed = sqlx::query("UPDATE datasets SET name = $1, updated_at = $2 WHERE id = $3")
+            .bind(name)
+            .bind(now_ms())
+            .bind(&current.id)
+            .execute(&self.pool)
+            .await;
+        match renamed {
+            Ok(_) => self.get_dataset(workspace_id, &current.id).await,
+            Err(e) if is_unique_violation(&e) => Err(WharfError::new(
+                ErrorCode::AlreadyExists,
+                format!("a dataset named '{name}' already exists in this workspace"),
+            )),
+            Err(e) => Err(db_err(e)),
+        }
+    }
+
     /// Deletes a dataset with its versions, samples and finished jobs. Refused while an import
     /// into it is queued or running.
     pub async fn delete_dataset(&self, workspace_id: &str, id_or_name: &str) -> WharfResult<()> {

@@ -16,6 +16,7 @@ mod annotations;
 mod attributes;
 mod connections;
 mod datasets;
+mod file_records;
 mod jobs;
 mod keys;
 mod projects;
@@ -33,6 +34,9 @@ use wharf_model::{WharfError, WharfResult};
 pub use annotations::LabelCount;
 pub use connections::{ConnectionSecret, NewConnection};
 pub use datasets::{DatasetFilter, MetadataUpdate, NewDataset};
+pub use file_records::{
+    FileRecord, FileRecordOrder, FileRecordPage, FileRecordQuery, NewFileRecord, TagChange,
+};
 pub use jobs::{BatchWrite, ClaimedJob, Heartbeat, JobFilter, JobOutcome, NewJob, NewJobError};
 pub use keys::DialectKey;
 pub use samples::{LiveSample, NewFile, NewSample, SampleCounts, SampleQuery};
