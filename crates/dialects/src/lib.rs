@@ -20,8 +20,10 @@
 //! | --- | --- |
 //! | Rosetta (Stardust) | `rosetta`: sensor-tree imports and annotation requests |
 //! | ModelArts (Huawei Cloud) | `modelarts`: datasets and import tasks, AK/SK signed |
+//! | PAI (Alibaba Cloud) | `pai`: datasets, labels, versions, file metadata and dataset jobs, signed with ACS3-HMAC-SHA256 |
 
 mod modelarts;
+mod pai;
 mod rosetta;
 
 use axum::Router;
@@ -40,6 +42,7 @@ pub fn router(state: DialectState) -> Router {
     Router::new()
         .merge(rosetta::router())
         .merge(modelarts::router())
+        .merge(pai::router())
         .with_state(state)
 }
 
