@@ -25,6 +25,7 @@
 mod modelarts;
 mod pai;
 mod rosetta;
+mod signing;
 
 use axum::Router;
 use wharf_catalog::Catalog;

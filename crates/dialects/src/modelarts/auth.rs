@@ -20,13 +20,14 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, OriginalUri, Request};
 use axum::http::HeaderMap;
 use chrono::{NaiveDateTime, Utc};
-use hmac::{Hmac, KeyInit, Mac};
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
-use sha2::{Digest, Sha256};
+use percent_encoding::{percent_decode_str, utf8_percent_encode};
 use wharf_model::{Dialect, Workspace};
 
 use super::envelope::ModelArtsError;
 use crate::DialectState;
+use crate::signing::{
+    ENCODED, authorization_parts, canonical_query, header, hmac_matches, sha256_hex, shown,
+};
 
 /// How far `X-Sdk-Date` may be from the server's clock, either way: the gateway's 15 minutes.
 pub(crate) const WINDOW_SECONDS: i64 = 15 * 60;
@@ -36,13 +37,6 @@ const DATE_FORMAT: &str = "%Y%m%dT%H%M%SZ";
 const EMPTY_HASH: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 /// Header values a refusal never shows, though a client may sign them.
 const HIDDEN_HEADERS: &[&str] = &["authorization", "x-security-token"];
-
-/// Everything but `A-Z a-z 0-9 - _ . ~` is percent-encoded.
-const ENCODED: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'~');
 
 /// A correctly signed request: its workspace, and its body (already read, to be hashed).
 pub(crate) struct Signed {
@@ -99,7 +93,7 @@ impl FromRequest<DialectState> for Signed {
             tracing::info!(access_key = %authorization.access_key, "refused a ModelArts request: wrong signature");
             return Err(ModelArtsError::unauthenticated(format!(
                 "verify aksk signature fail, canonicalRequest:{}",
-                shown(&canonical, &authorization.signed_headers)
+                shown(&canonical, &authorization.signed_headers, HIDDEN_HEADERS)
             )));
         }
         Ok(Signed {
@@ -143,15 +137,6 @@ async fn secret_of(
     )))
 }
 
-/// A header's value, if it is there and text.
-fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-}
-
 fn parse_authorization(value: Option<&str>) -> Result<Authorization, String> {
     let expected =
         format!("expected `{ALGORITHM} Access=<AK>, SignedHeaders=<a;b;c>, Signature=<hex>`");
@@ -166,41 +151,14 @@ fn parse_authorization(value: Option<&str>) -> Result<Authorization, String> {
             "the Authorization header is signed with '{algorithm}'; this server checks {ALGORITHM} only: {expected}"
         ));
     }
-    let (mut access_key, mut signed_headers, mut signature) = (None, None, None);
-    for part in rest.split(',') {
-        let Some((name, value)) = part.trim().split_once('=') else {
-            continue;
-        };
-        let value = value.trim();
-        match name.trim() {
-            "Access" => access_key = Some(value.to_owned()),
-            "SignedHeaders" => {
-                signed_headers = Some(
-                    value
-                        .split(';')
-                        .map(|h| h.trim().to_ascii_lowercase())
-                        .filter(|h| !h.is_empty())
-                        .collect::<Vec<_>>(),
-                )
-            }
-            "Signature" => signature = Some(value.to_owned()),
-            _ => {}
-        }
-    }
-    match (access_key, signed_headers, signature) {
-        (Some(access_key), Some(signed_headers), Some(signature))
-            if !access_key.is_empty() && !signed_headers.is_empty() && !signature.is_empty() =>
-        {
-            Ok(Authorization {
-                access_key,
-                signed_headers,
-                signature,
-            })
-        }
-        _ => Err(format!(
-            "the Authorization header lacks Access, SignedHeaders or Signature: {expected}"
-        )),
-    }
+    let parts = authorization_parts(rest, "Access").ok_or_else(|| {
+        format!("the Authorization header lacks Access, SignedHeaders or Signature: {expected}")
+    })?;
+    Ok(Authorization {
+        access_key: parts.access_key,
+        signed_headers: parts.signed_headers,
+        signature: parts.signature,
+    })
 }
 
 /// Whether a signing time is well formed and within the window of `now`.
@@ -235,7 +193,7 @@ fn canonical_request(
     let mut canonical = format!(
         "{method}\n{}\n{}\n",
         canonical_path(path),
-        canonical_query(query.unwrap_or(""))
+        canonical_query(query.unwrap_or(""), false)
     );
     for name in signed_headers {
         let values: Vec<String> = headers
@@ -260,7 +218,7 @@ fn canonical_request(
     } else {
         match header(headers, "x-sdk-content-sha256") {
             Some(declared) => declared.to_owned(),
-            None => hex::encode(Sha256::digest(body)),
+            None => sha256_hex(body),
         }
     };
     canonical.push_str(&format!("\n{}\n{payload}", signed_headers.join(";")));
@@ -281,66 +239,14 @@ fn canonical_path(path: &str) -> String {
     encoded
 }
 
-/// The query's pairs, decoded, sorted by key then value, and encoded again.
-fn canonical_query(query: &str) -> String {
-    let decode = |s: &str| percent_decode_str(s).decode_utf8_lossy().into_owned();
-    let mut pairs: Vec<(String, String)> = query
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let (key, value) = p.split_once('=').unwrap_or((p, ""));
-            (decode(key), decode(value))
-        })
-        .collect();
-    pairs.sort();
-    pairs
-        .iter()
-        .map(|(k, v)| {
-            format!(
-                "{}={}",
-                utf8_percent_encode(k, ENCODED),
-                utf8_percent_encode(v, ENCODED)
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
 /// The string a signature is the HMAC of.
 fn string_to_sign(date: &str, canonical: &str) -> String {
-    format!(
-        "{ALGORITHM}\n{date}\n{}",
-        hex::encode(Sha256::digest(canonical.as_bytes()))
-    )
+    format!("{ALGORITHM}\n{date}\n{}", sha256_hex(canonical.as_bytes()))
 }
 
-/// Compares in time independent of where the signatures differ.
+/// Whether `given` is the signature of `canonical` at `date` under `secret_key`.
 fn signature_matches(secret_key: &str, date: &str, canonical: &str, given: &str) -> bool {
-    let Ok(given) = hex::decode(given) else {
-        return false;
-    };
-    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(secret_key.as_bytes()) else {
-        return false;
-    };
-    mac.update(string_to_sign(date, canonical).as_bytes());
-    mac.verify_slice(&given).is_ok()
-}
-
-/// A canonical request as a refusal shows it: lines joined with `|`, as the gateway prints
-/// them, and the values of credential headers hidden.
-fn shown(canonical: &str, signed_headers: &[String]) -> String {
-    canonical
-        .lines()
-        .map(|line| match line.split_once(':') {
-            Some((name, _))
-                if HIDDEN_HEADERS.contains(&name) && signed_headers.iter().any(|h| h == name) =>
-            {
-                format!("{name}:******")
-            }
-            _ => line.to_owned(),
-        })
-        .collect::<Vec<_>>()
-        .join("|")
+    hmac_matches(secret_key, &string_to_sign(date, canonical), given)
 }
 
 #[cfg(test)]
@@ -435,9 +341,9 @@ mod tests {
         assert_eq!(canonical_path("/v2/a%20b/c"), "/v2/a%20b/c/");
         assert_eq!(canonical_path("/v2/x/"), "/v2/x/");
         assert_eq!(canonical_path("/v2/%E6%95%B0"), "/v2/%E6%95%B0/");
-        assert_eq!(canonical_query(""), "");
-        assert_eq!(canonical_query("b=2&a=1&a=0&c"), "a=0&a=1&b=2&c=");
-        assert_eq!(canonical_query("q=a+b~"), "q=a%2Bb~");
+        assert_eq!(canonical_query("", false), "");
+        assert_eq!(canonical_query("b=2&a=1&a=0&c", false), "a=0&a=1&b=2&c=");
+        assert_eq!(canonical_query("q=a+b~", false), "q=a%2Bb~");
     }
 
     #[test]
@@ -507,7 +413,7 @@ mod tests {
         let canonical = "GET\n/\n\nauthorization:SDK x\nhost:h\n\nauthorization;host\nabc";
         let signed = ["authorization".to_owned(), "host".to_owned()];
         assert_eq!(
-            shown(canonical, &signed),
+            shown(canonical, &signed, HIDDEN_HEADERS),
             "GET|/||authorization:******|host:h||authorization;host|abc"
         );
     }

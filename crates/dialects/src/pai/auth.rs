@@ -27,9 +27,7 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, OriginalUri, Request};
 use axum::http::{HeaderMap, StatusCode};
 use chrono::{DateTime, Utc};
-use hmac::{Hmac, KeyInit, Mac};
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode, percent_encode};
-use sha2::{Digest, Sha256};
+use percent_encoding::{percent_decode, percent_encode};
 use wharf_model::{Dialect, Workspace};
 
 use super::envelope::{
@@ -37,6 +35,9 @@ use super::envelope::{
     SIGNATURE_MISMATCH, TIMESTAMP_EXPIRED, TIMESTAMP_FORMAT,
 };
 use crate::DialectState;
+use crate::signing::{
+    ENCODED, authorization_parts, canonical_query, header, hmac_matches, sha256_hex, shown,
+};
 
 pub(crate) const ALGORITHM: &str = "ACS3-HMAC-SHA256";
 /// How far `x-acs-date` may be from the server's clock, either way: the gateway's 15 minutes.
@@ -49,13 +50,6 @@ const HIDDEN_HEADERS: &[&str] = &[
     "x-acs-security-token",
     "x-acs-bearer-token",
 ];
-
-/// Everything but RFC 3986's unreserved `A-Z a-z 0-9 - _ . ~` is percent-encoded.
-const ENCODED: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'~');
 
 /// A correctly signed request: its workspace, the access key that signed it, and its body
 /// (already read, to be hashed).
@@ -117,7 +111,7 @@ impl FromRequest<DialectState> for Signed {
         if !signature_matches(&secret.secret_key, &canonical, &authorization.signature) {
             tracing::info!(access_key = %authorization.access_key, "refused a PAI request: wrong signature");
             let declared = header(&headers, "x-acs-content-sha256")
-                .filter(|d| !d.eq_ignore_ascii_case(&hex::encode(Sha256::digest(&body))))
+                .filter(|d| !d.eq_ignore_ascii_case(&sha256_hex(&body)))
                 .map(|_| "; x-acs-content-sha256 is not the SHA-256 of the body received")
                 .unwrap_or_default();
             return Err(PaiError::gateway(
@@ -127,7 +121,7 @@ impl FromRequest<DialectState> for Signed {
                     "Specified signature does not match our calculation. server StringToSign is [{}]; \
                      the canonical request is [{}]{declared}",
                     string_to_sign(&canonical),
-                    shown(&canonical, &authorization.signed_headers)
+                    shown(&canonical, &authorization.signed_headers, HIDDEN_HEADERS)
                 ),
             ));
         }
@@ -191,15 +185,6 @@ async fn secret_of(
     )))
 }
 
-/// A header's value, if it is there and text.
-fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-}
-
 fn parse_authorization(value: Option<&str>) -> Result<Authorization, PaiError> {
     let expected = format!(
         "expected `{ALGORITHM} Credential=<AccessKeyId>,SignedHeaders=<a;b;c>,Signature=<hex>`"
@@ -226,41 +211,16 @@ fn parse_authorization(value: Option<&str>) -> Result<Authorization, PaiError> {
             ),
         ));
     }
-    let (mut access_key, mut signed_headers, mut signature) = (None, None, None);
-    for part in rest.split(',') {
-        let Some((name, value)) = part.trim().split_once('=') else {
-            continue;
-        };
-        let value = value.trim();
-        match name.trim() {
-            "Credential" => access_key = Some(value.to_owned()),
-            "SignedHeaders" => {
-                signed_headers = Some(
-                    value
-                        .split(';')
-                        .map(|h| h.trim().to_ascii_lowercase())
-                        .filter(|h| !h.is_empty())
-                        .collect::<Vec<_>>(),
-                )
-            }
-            "Signature" => signature = Some(value.to_owned()),
-            _ => {}
-        }
-    }
-    match (access_key, signed_headers, signature) {
-        (Some(access_key), Some(signed_headers), Some(signature))
-            if !access_key.is_empty() && !signed_headers.is_empty() && !signature.is_empty() =>
-        {
-            Ok(Authorization {
-                access_key,
-                signed_headers,
-                signature,
-            })
-        }
-        _ => Err(incomplete(format!(
+    let parts = authorization_parts(rest, "Credential").ok_or_else(|| {
+        incomplete(format!(
             "the Authorization header lacks Credential, SignedHeaders or Signature: {expected}"
-        ))),
-    }
+        ))
+    })?;
+    Ok(Authorization {
+        access_key: parts.access_key,
+        signed_headers: parts.signed_headers,
+        signature: parts.signature,
+    })
 }
 
 /// The signing time, if well formed and within the window of `now`.
@@ -324,7 +284,7 @@ fn canonical_request(
     let mut canonical = format!(
         "{method}\n{}\n{}\n",
         canonical_path(path),
-        canonical_query(query.unwrap_or(""))
+        canonical_query(query.unwrap_or(""), true)
     );
     for name in signed_headers {
         let mut values: Vec<String> = headers
@@ -349,7 +309,7 @@ fn canonical_request(
     canonical.push_str(&format!(
         "\n{}\n{}",
         signed_headers.join(";"),
-        hex::encode(Sha256::digest(body))
+        sha256_hex(body)
     ));
     Ok(canonical)
 }
@@ -368,70 +328,14 @@ fn canonical_path(path: &str) -> String {
         .join("/")
 }
 
-/// The query's pairs, decoded (`+` is a space, as clients write queries), sorted by name then
-/// value, and encoded again.
-fn canonical_query(query: &str) -> String {
-    let decode = |s: &str| -> Vec<u8> {
-        let spaced = s.replace('+', " ");
-        percent_decode(spaced.as_bytes()).collect()
-    };
-    let mut pairs: Vec<(Vec<u8>, Vec<u8>)> = query
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let (key, value) = p.split_once('=').unwrap_or((p, ""));
-            (decode(key), decode(value))
-        })
-        .collect();
-    pairs.sort();
-    pairs
-        .iter()
-        .map(|(k, v)| {
-            format!(
-                "{}={}",
-                percent_encode(k, ENCODED),
-                percent_encode(v, ENCODED)
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
 /// The string a signature is the HMAC of.
 fn string_to_sign(canonical: &str) -> String {
-    format!(
-        "{ALGORITHM}\n{}",
-        hex::encode(Sha256::digest(canonical.as_bytes()))
-    )
+    format!("{ALGORITHM}\n{}", sha256_hex(canonical.as_bytes()))
 }
 
-/// Compares in time independent of where the signatures differ.
+/// Whether `given` is the signature of `canonical` under `secret_key`.
 fn signature_matches(secret_key: &str, canonical: &str, given: &str) -> bool {
-    let Ok(given) = hex::decode(given) else {
-        return false;
-    };
-    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(secret_key.as_bytes()) else {
-        return false;
-    };
-    mac.update(string_to_sign(canonical).as_bytes());
-    mac.verify_slice(&given).is_ok()
-}
-
-/// A canonical request as a refusal shows it: lines joined with `|`, and the values of
-/// credential headers hidden.
-fn shown(canonical: &str, signed_headers: &[String]) -> String {
-    canonical
-        .lines()
-        .map(|line| match line.split_once(':') {
-            Some((name, _))
-                if HIDDEN_HEADERS.contains(&name) && signed_headers.iter().any(|h| h == name) =>
-            {
-                format!("{name}:******")
-            }
-            _ => line.to_owned(),
-        })
-        .collect::<Vec<_>>()
-        .join("|")
+    hmac_matches(secret_key, &string_to_sign(canonical), given)
 }
 
 /// The nonces of accepted requests, until their requests' dates leave the window.
@@ -603,9 +507,9 @@ mod tests {
             "/api/v1/datasets/a%20b/x~"
         );
         assert_eq!(canonical_path("/d/%2F/%e6%95%b0"), "/d/%2F/%E6%95%B0");
-        assert_eq!(canonical_query(""), "");
-        assert_eq!(canonical_query("b=2&a=1&a=0&c"), "a=0&a=1&b=2&c=");
-        assert_eq!(canonical_query("q=a+b%2B*"), "q=a%20b%2B%2A");
+        assert_eq!(canonical_query("", true), "");
+        assert_eq!(canonical_query("b=2&a=1&a=0&c", true), "a=0&a=1&b=2&c=");
+        assert_eq!(canonical_query("q=a+b%2B*", true), "q=a%20b%2B%2A");
     }
 
     #[test]
@@ -689,7 +593,7 @@ mod tests {
             "GET\n/\n\nhost:h\nx-acs-security-token:tok\n\nhost;x-acs-security-token\nabc";
         let signed = ["host".to_owned(), "x-acs-security-token".to_owned()];
         assert_eq!(
-            shown(canonical, &signed),
+            shown(canonical, &signed, HIDDEN_HEADERS),
             "GET|/||host:h|x-acs-security-token:******||host;x-acs-security-token|abc"
         );
     }
