@@ -10,44 +10,10 @@ use hmac::{Hmac, KeyInit, Mac};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use common::{Db, Server, Wharf, env, png, s3_bucket, s3_operator};
+use common::{Db, KeyPair, Server, Wharf, env, png, s3_bucket, s3_operator};
 
 /// The project id in the paths: any id goes, the workspace is the key's.
 const PROJECT: &str = "0a7f3b1c9d";
-
-/// A key pair as `wharf keys create --dialect` prints it.
-#[derive(Clone)]
-struct KeyPair {
-    access: String,
-    secret: String,
-}
-
-fn key_pair(wharf: &Wharf, workspace: &str, dialect: &str) -> KeyPair {
-    let out = wharf.run(&[
-        "--workspace",
-        workspace,
-        "keys",
-        "create",
-        "--dialect",
-        dialect,
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8(out.stdout).unwrap();
-    let field = |name: &str| {
-        text.lines()
-            .find_map(|l| l.strip_prefix(name))
-            .map(|v| v.trim().to_owned())
-            .unwrap_or_else(|| panic!("no {name} in {text}"))
-    };
-    KeyPair {
-        access: field("access_key:"),
-        secret: field("secret_key:"),
-    }
-}
 
 fn sdk_date(at: chrono::DateTime<chrono::Utc>) -> String {
     at.format("%Y%m%dT%H%M%SZ").to_string()
@@ -365,7 +331,7 @@ async fn create_and_import(client: &Client<'_>, body: Value) -> (String, Value) 
 
 async fn folders_voc_and_manifests_import_as_the_platform_documents(db: Db) {
     let wharf = Wharf::new(db).await;
-    let keys = key_pair(&wharf, "team", "modelarts");
+    let keys = wharf.create_key_pair("team", "modelarts");
     let api_key = wharf.create_key("team");
     let server = wharf.serve(&[]);
     let mut tree = classification_tree("cats");
@@ -551,8 +517,8 @@ async fn folders_voc_and_manifests_import_as_the_platform_documents(db: Db) {
 
 async fn refusals_name_the_field_with_the_platform_codes(db: Db) {
     let wharf = Wharf::new(db).await;
-    let keys = key_pair(&wharf, "team", "modelarts");
-    let stranger = key_pair(&wharf, "other", "modelarts");
+    let keys = wharf.create_key_pair("team", "modelarts");
+    let stranger = wharf.create_key_pair("other", "modelarts");
     let api_key = wharf.create_key("team");
     // No workers: an import stays queued.
     let server = wharf.serve(&["--workers", "0"]);
@@ -790,8 +756,8 @@ async fn refusals_name_the_field_with_the_platform_codes(db: Db) {
 
 async fn signatures_are_checked_as_the_gateway_checks_them(db: Db) {
     let wharf = Wharf::new(db).await;
-    let keys = key_pair(&wharf, "team", "modelarts");
-    let rosetta = key_pair(&wharf, "team", "rosetta");
+    let keys = wharf.create_key_pair("team", "modelarts");
+    let rosetta = wharf.create_key_pair("team", "rosetta");
     let server = wharf.serve(&[]);
     let client = Client::new(&server, &keys);
     let path = format!("/v2/{PROJECT}/datasets?limit=5&offset=0");
@@ -898,7 +864,7 @@ async fn signatures_are_checked_as_the_gateway_checks_them(db: Db) {
 
 async fn text_classification_follows_the_label_format(db: Db) {
     let wharf = Wharf::new(db).await;
-    let keys = key_pair(&wharf, "team", "modelarts");
+    let keys = wharf.create_key_pair("team", "modelarts");
     let api_key = wharf.create_key("team");
     let server = wharf.serve(&[]);
     let bucket = s3_bucket(&[
@@ -983,7 +949,7 @@ async fn the_official_python_signer_is_accepted(db: Db) {
         String::from_utf8_lossy(&check.stderr).trim()
     );
     let wharf = Wharf::new(db).await;
-    let keys = key_pair(&wharf, "team", "modelarts");
+    let keys = wharf.create_key_pair("team", "modelarts");
     let api_key = wharf.create_key("team");
     let server = wharf.serve(&[]);
     let bucket = s3_bucket(&classification_tree("cats")).await;
@@ -1068,7 +1034,7 @@ async fn task_errors(server: &Server, api_key: &str, task_id: &str) -> Vec<(i64,
 
 async fn a_table_is_checked_against_the_schema_through_its_column_mapping(db: Db) {
     let wharf = Wharf::new(db).await;
-    let keys = key_pair(&wharf, "team", "modelarts");
+    let keys = wharf.create_key_pair("team", "modelarts");
     let api_key = wharf.create_key("team");
     let server = wharf.serve(&[]);
     let csv = b"user_age,city\n31,Berlin\nabc,Paris\n40\n".to_vec();

@@ -8,41 +8,7 @@ use hmac::{Hmac, KeyInit, Mac};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use common::{Db, Server, Wharf, env, png, s3_bucket, s3_operator, urlencode};
-
-/// A key pair as `wharf keys create --dialect` prints it.
-#[derive(Clone)]
-struct KeyPair {
-    access: String,
-    secret: String,
-}
-
-fn key_pair(wharf: &Wharf, workspace: &str, dialect: &str) -> KeyPair {
-    let out = wharf.run(&[
-        "--workspace",
-        workspace,
-        "keys",
-        "create",
-        "--dialect",
-        dialect,
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8(out.stdout).unwrap();
-    let field = |name: &str| {
-        text.lines()
-            .find_map(|l| l.strip_prefix(name))
-            .map(|v| v.trim().to_owned())
-            .unwrap_or_else(|| panic!("no {name} in {text}"))
-    };
-    KeyPair {
-        access: field("access_key:"),
-        secret: field("secret_key:"),
-    }
-}
+use common::{Db, KeyPair, Server, Wharf, env, png, s3_bucket, s3_operator, urlencode};
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
@@ -286,7 +252,7 @@ fn oss_body(name: &str) -> Value {
 
 async fn the_platform_example_makes_a_dataset_and_its_first_version(db: Db) {
     let wharf = Wharf::new(db).await;
-    let keys = key_pair(&wharf, "team", "pai");
+    let keys = wharf.create_key_pair("team", "pai");
     let server = wharf.serve(&[]);
     let client = Client::new(&server, &keys);
 
@@ -399,7 +365,7 @@ async fn the_platform_example_makes_a_dataset_and_its_first_version(db: Db) {
 
 async fn refusals_name_the_field_with_the_platform_codes(db: Db) {
     let wharf = Wharf::new(db).await;
-    let keys = key_pair(&wharf, "team", "pai");
+    let keys = wharf.create_key_pair("team", "pai");
     let server = wharf.serve(&[]);
     let client = Client::new(&server, &keys);
     let post = |body: Value| client.send("POST", "/api/v1/datasets", Some(body));
@@ -546,7 +512,7 @@ impl Pipe for Reply {
 
 async fn datasets_are_listed_filtered_sorted_and_paged(db: Db) {
     let wharf = Wharf::new(db).await;
-    let keys = key_pair(&wharf, "team", "pai");
+    let keys = wharf.create_key_pair("team", "pai");
     let server = wharf.serve(&[]);
     let client = Client::new(&server, &keys);
     let mut ids = Vec::new();
@@ -641,7 +607,7 @@ async fn datasets_are_listed_filtered_sorted_and_paged(db: Db) {
     );
 
     // Another workspace sees none of them, and its dataset is not found here.
-    let other = key_pair(&wharf, "elsewhere", "pai");
+    let other = wharf.create_key_pair("elsewhere", "pai");
     let stranger = Client::new(&server, &other);
     let theirs = stranger.ok("GET", "/api/v1/datasets", None).await;
     assert_eq!(theirs["TotalCount"], 0);
@@ -665,7 +631,7 @@ async fn datasets_are_listed_filtered_sorted_and_paged(db: Db) {
 
 async fn labels_publish_update_and_delete_change_the_dataset(db: Db) {
     let wharf = Wharf::new(db).await;
-    let keys = key_pair(&wharf, "team", "pai");
+    let keys = wharf.create_key_pair("team", "pai");
     let server = wharf.serve(&[]);
     let client = Client::new(&server, &keys);
     let id = client.create(oss_body("shared")).await;
@@ -779,7 +745,7 @@ async fn labels_publish_update_and_delete_change_the_dataset(db: Db) {
 
 async fn versions_are_records_with_their_own_sources(db: Db) {
     let wharf = Wharf::new(db).await;
-    let keys = key_pair(&wharf, "team", "pai");
+    let keys = wharf.create_key_pair("team", "pai");
     let server = wharf.serve(&[]);
     let client = Client::new(&server, &keys);
     let id = client.create(oss_body("versioned")).await;
@@ -983,7 +949,7 @@ async fn versions_are_records_with_their_own_sources(db: Db) {
 
 async fn versions_made_at_once_are_all_kept(db: Db) {
     let wharf = Wharf::new(db).await;
-    let keys = key_pair(&wharf, "team", "pai");
+    let keys = wharf.create_key_pair("team", "pai");
     let server = wharf.serve(&[]);
     let client = Client::new(&server, &keys);
     let id = client.create(oss_body("busy")).await;
@@ -1051,7 +1017,7 @@ async fn versions_made_at_once_are_all_kept(db: Db) {
 
 async fn signatures_are_checked_as_the_gateway_checks_them(db: Db) {
     let wharf = Wharf::new(db).await;
-    let keys = key_pair(&wharf, "team", "pai");
+    let keys = wharf.create_key_pair("team", "pai");
     let server = wharf.serve(&[]);
     let client = Client::new(&server, &keys);
     let id = client.create(oss_body("guarded")).await;
@@ -1192,7 +1158,7 @@ async fn signatures_are_checked_as_the_gateway_checks_them(db: Db) {
         "InvalidAccessKeyId.NotFound",
         "Specified access key is not found",
     );
-    let modelarts = key_pair(&wharf, "team", "modelarts");
+    let modelarts = wharf.create_key_pair("team", "modelarts");
     assert_refused(
         &Client::new(&server, &modelarts)
             .send("GET", &path, None)
@@ -1225,7 +1191,7 @@ async fn the_official_python_sdk_works_unchanged(db: Db) {
         String::from_utf8_lossy(&check.stderr).trim()
     );
     let wharf = Wharf::new(db).await;
-    let keys = key_pair(&wharf, "team", "pai");
+    let keys = wharf.create_key_pair("team", "pai");
     let api_key = wharf.create_key("team");
     let server = wharf.serve(&[]);
     let bucket = s3_bucket(&[
@@ -1381,7 +1347,7 @@ fn file_names(list: &Value) -> Vec<String> {
 
 async fn file_metadata_is_built_from_a_version_and_kept(db: Db) {
     let wharf = Wharf::new(db).await;
-    let keys = key_pair(&wharf, "team", "pai");
+    let keys = wharf.create_key_pair("team", "pai");
     let api_key = wharf.create_key("team");
     let server = wharf.serve(&[]);
     let bucket = s3_bucket(&[
@@ -1813,7 +1779,7 @@ async fn file_metadata_is_built_from_a_version_and_kept(db: Db) {
 
 async fn failed_and_stopped_builds_say_why(db: Db) {
     let wharf = Wharf::new(db).await;
-    let keys = key_pair(&wharf, "team", "pai");
+    let keys = wharf.create_key_pair("team", "pai");
     let api_key = wharf.create_key("team");
     // Builds run in a worker of their own, so that a build can be stopped while queued.
     let server = wharf.serve(&["--workers", "0"]);

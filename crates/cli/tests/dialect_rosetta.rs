@@ -8,40 +8,7 @@ use std::time::{Duration, Instant};
 use md5::{Digest, Md5};
 use serde_json::{Value, json};
 
-use common::{Db, Server, Wharf, env, png, s3_bucket};
-
-/// A key pair as `wharf keys create --dialect` prints it.
-struct KeyPair {
-    access: String,
-    secret: String,
-}
-
-fn key_pair(wharf: &Wharf, workspace: &str, dialect: &str) -> KeyPair {
-    let out = wharf.run(&[
-        "--workspace",
-        workspace,
-        "keys",
-        "create",
-        "--dialect",
-        dialect,
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8(out.stdout).unwrap();
-    let field = |name: &str| {
-        text.lines()
-            .find_map(|l| l.strip_prefix(name))
-            .map(|v| v.trim().to_owned())
-            .unwrap_or_else(|| panic!("no {name} in {text}"))
-    };
-    KeyPair {
-        access: field("access_key:"),
-        secret: field("secret_key:"),
-    }
-}
+use common::{Db, KeyPair, Server, Wharf, env, png, s3_bucket};
 
 fn now_ms() -> i64 {
     std::time::SystemTime::now()
@@ -178,7 +145,7 @@ async fn wait_ready(server: &Server, keys: &KeyPair, dataset_id: &str) -> Value 
 
 async fn import_reports_every_frame_with_its_scene(db: Db) {
     let wharf = Wharf::new(db).await;
-    let keys = key_pair(&wharf, "team", "rosetta");
+    let keys = wharf.create_key_pair("team", "rosetta");
     let api_key = wharf.create_key("team");
     let server = wharf.serve(&[]);
     let bucket = s3_bucket(&sensor_tree()).await;
@@ -248,7 +215,7 @@ async fn import_reports_every_frame_with_its_scene(db: Db) {
 
 async fn a_misaligned_tree_is_5710_naming_each_path(db: Db) {
     let wharf = Wharf::new(db).await;
-    let keys = key_pair(&wharf, "team", "rosetta");
+    let keys = wharf.create_key_pair("team", "rosetta");
     let api_key = wharf.create_key("team");
     let server = wharf.serve(&[]);
     let mut tree = sensor_tree();
@@ -289,7 +256,7 @@ async fn a_misaligned_tree_is_5710_naming_each_path(db: Db) {
 
 async fn the_tree_is_checked_for_the_requested_data_type(db: Db) {
     let wharf = Wharf::new(db).await;
-    let keys = key_pair(&wharf, "team", "rosetta");
+    let keys = wharf.create_key_pair("team", "rosetta");
     let server = wharf.serve(&[]);
     let bucket = s3_bucket(&sensor_tree()).await;
     let diagnosis = |body: &Value| -> Vec<(String, String)> {
@@ -362,9 +329,9 @@ async fn the_tree_is_checked_for_the_requested_data_type(db: Db) {
 
 async fn requests_are_refused_as_the_platform_refuses_them(db: Db) {
     let wharf = Wharf::new(db).await;
-    let keys = key_pair(&wharf, "team", "rosetta");
-    let other = key_pair(&wharf, "other", "rosetta");
-    let modelarts = key_pair(&wharf, "team", "modelarts");
+    let keys = wharf.create_key_pair("team", "rosetta");
+    let other = wharf.create_key_pair("other", "rosetta");
+    let modelarts = wharf.create_key_pair("team", "modelarts");
     let server = wharf.serve(&[]);
     let bucket = s3_bucket(&sensor_tree()).await;
     let path = "/rosetta-open/dataset/import/async";
@@ -432,7 +399,7 @@ async fn requests_are_refused_as_the_platform_refuses_them(db: Db) {
 
 async fn an_annotation_request_makes_one_task_per_data_item(db: Db) {
     let wharf = Wharf::new(db).await;
-    let keys = key_pair(&wharf, "team", "rosetta");
+    let keys = wharf.create_key_pair("team", "rosetta");
     let api_key = wharf.create_key("team");
     let server = wharf.serve(&[]);
     let bucket = s3_bucket(&sensor_tree()).await;

@@ -156,6 +156,34 @@ impl Wharf {
             .to_owned()
     }
 
+    /// Makes a key pair for a platform dialect, as `wharf keys create --dialect` prints it.
+    pub fn create_key_pair(&self, workspace: &str, dialect: &str) -> KeyPair {
+        let out = self.run(&[
+            "--workspace",
+            workspace,
+            "keys",
+            "create",
+            "--dialect",
+            dialect,
+        ]);
+        assert!(
+            out.status.success(),
+            "keys create --dialect {dialect} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8(out.stdout).expect("utf-8 keys");
+        let field = |name: &str| {
+            text.lines()
+                .find_map(|l| l.strip_prefix(name))
+                .map(|v| v.trim().to_owned())
+                .unwrap_or_else(|| panic!("no {name} in {text}"))
+        };
+        KeyPair {
+            access: field("access_key:"),
+            secret: field("secret_key:"),
+        }
+    }
+
     /// Starts `wharf serve` on a free port, allowed to reach the test servers and this
     /// installation's root, with the given extra arguments.
     pub fn serve(&self, extra: &[&str]) -> Server {
@@ -367,6 +395,13 @@ impl Server {
             }
         }
     }
+}
+
+/// A dialect's access key and secret key.
+#[derive(Debug, Clone)]
+pub struct KeyPair {
+    pub access: String,
+    pub secret: String,
 }
 
 pub fn urlencode(text: &str) -> String {
