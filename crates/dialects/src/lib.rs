@@ -22,6 +22,7 @@
 //! | ModelArts (Huawei Cloud) | `modelarts`: datasets and import tasks, AK/SK signed |
 //! | PAI (Alibaba Cloud) | `pai`: datasets, labels, versions, file metadata and dataset jobs, signed with ACS3-HMAC-SHA256 |
 
+mod lenient;
 mod modelarts;
 mod pai;
 mod rosetta;

@@ -8,18 +8,18 @@
 //! names or `Label` objects; `included_tags` for `included_labels`; `label_type` as a string or
 //! a number. Fields Wharf has no use for are read and ignored, never refused.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// `POST /v2/{project_id}/datasets`.
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct CreateDatasetBody {
     pub dataset_name: Option<String>,
-    #[serde(default, deserialize_with = "optional_integer")]
+    #[serde(default, deserialize_with = "crate::lenient::optional_integer")]
     pub dataset_type: Option<i64>,
     pub data_sources: Option<Vec<DataSource>>,
     pub work_path: Option<String>,
-    #[serde(default, deserialize_with = "optional_integer")]
+    #[serde(default, deserialize_with = "crate::lenient::optional_integer")]
     pub work_path_type: Option<i64>,
     pub data_format: Option<String>,
     pub description: Option<String>,
@@ -37,7 +37,7 @@ pub(crate) struct CreateDatasetBody {
 #[derive(Debug, Default, Clone, Deserialize)]
 pub(crate) struct DataSource {
     pub data_path: Option<String>,
-    #[serde(default, deserialize_with = "optional_integer")]
+    #[serde(default, deserialize_with = "crate::lenient::optional_integer")]
     pub data_type: Option<i64>,
     pub with_column_header: Option<bool>,
     pub schema_maps: Option<Vec<SchemaMap>>,
@@ -66,7 +66,7 @@ pub(crate) struct DataSourceView {
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct ImportTaskBody {
     pub import_path: Option<String>,
-    #[serde(default, deserialize_with = "optional_code")]
+    #[serde(default, deserialize_with = "crate::lenient::optional_text")]
     pub import_type: Option<String>,
     pub import_origin: Option<String>,
     pub data_source: Option<DataSource>,
@@ -98,7 +98,7 @@ pub(crate) struct Label {
         rename = "type",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "optional_integer"
+        deserialize_with = "crate::lenient::optional_integer"
     )]
     pub label_type: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -110,7 +110,7 @@ pub(crate) struct Label {
 /// `label_format`: how text classification files hold their labels.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub(crate) struct LabelFormat {
-    #[serde(default, deserialize_with = "optional_code")]
+    #[serde(default, deserialize_with = "crate::lenient::optional_text")]
     pub label_type: Option<String>,
     pub text_sample_separator: Option<String>,
     pub text_label_separator: Option<String>,
@@ -289,35 +289,4 @@ pub(crate) struct FileStatistics {
 pub(crate) struct ImportTaskList {
     pub total_count: i64,
     pub import_tasks: Vec<ImportTaskView>,
-}
-
-/// An integer, or a string of one (the pages type some integers as strings).
-fn optional_integer<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
-    match Option::<Value>::deserialize(d)? {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::Number(n)) => n
-            .as_i64()
-            .map(Some)
-            .ok_or_else(|| serde::de::Error::custom(format!("expected an integer, found {n}"))),
-        Some(Value::String(s)) => {
-            s.trim().parse().map(Some).map_err(|_| {
-                serde::de::Error::custom(format!("expected an integer, found \"{s}\""))
-            })
-        }
-        Some(other) => Err(serde::de::Error::custom(format!(
-            "expected an integer, found {other}"
-        ))),
-    }
-}
-
-/// A code sent as a string or a number, as text.
-fn optional_code<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    match Option::<Value>::deserialize(d)? {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s)),
-        Some(Value::Number(n)) => Ok(Some(n.to_string())),
-        Some(other) => Err(serde::de::Error::custom(format!(
-            "expected a string or a number, found {other}"
-        ))),
-    }
 }

@@ -6,8 +6,7 @@
 //! platform has them. Fields Wharf has no use for (`DatasetTaskRamRole`,
 //! `UserMetricsEndpoints`, `SharingConfig`, ...) are read and ignored, never refused.
 
-use serde::{Deserialize, Deserializer, Serialize};
-use serde_json::Value;
+use serde::{Deserialize, Serialize};
 
 /// A `{Key, Value}` label, of a dataset or of a version.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -42,9 +41,9 @@ pub(crate) struct CreateDatasetBody {
     pub source_dataset_version: Option<String>,
     pub version_description: Option<String>,
     pub version_labels: Option<Vec<Label>>,
-    #[serde(deserialize_with = "optional_integer")]
+    #[serde(deserialize_with = "crate::lenient::optional_integer")]
     pub data_size: Option<i64>,
-    #[serde(deserialize_with = "optional_integer")]
+    #[serde(deserialize_with = "crate::lenient::optional_integer")]
     pub data_count: Option<i64>,
     pub mount_access_read_write_role_id_list: Option<Vec<String>>,
     pub accessible_role_id_list: Option<Vec<String>>,
@@ -83,9 +82,9 @@ pub(crate) struct CreateVersionBody {
     pub source_type: Option<String>,
     pub source_id: Option<String>,
     pub options: Option<String>,
-    #[serde(deserialize_with = "optional_integer")]
+    #[serde(deserialize_with = "crate::lenient::optional_integer")]
     pub data_count: Option<i64>,
-    #[serde(deserialize_with = "optional_integer")]
+    #[serde(deserialize_with = "crate::lenient::optional_integer")]
     pub data_size: Option<i64>,
     pub description: Option<String>,
     pub labels: Option<Vec<Label>>,
@@ -98,9 +97,9 @@ pub(crate) struct CreateVersionBody {
 #[serde(rename_all = "PascalCase", default)]
 pub(crate) struct UpdateVersionBody {
     pub options: Option<String>,
-    #[serde(deserialize_with = "optional_integer")]
+    #[serde(deserialize_with = "crate::lenient::optional_integer")]
     pub data_size: Option<i64>,
-    #[serde(deserialize_with = "optional_integer")]
+    #[serde(deserialize_with = "crate::lenient::optional_integer")]
     pub data_count: Option<i64>,
     pub description: Option<String>,
 }
@@ -357,25 +356,6 @@ pub(crate) struct VersionList {
     pub total_count: i64,
 }
 
-/// An integer, or a string of one.
-fn optional_integer<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
-    match Option::<Value>::deserialize(d)? {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::Number(n)) => n
-            .as_i64()
-            .map(Some)
-            .ok_or_else(|| serde::de::Error::custom(format!("expected an integer, found {n}"))),
-        Some(Value::String(s)) => {
-            s.trim().parse().map(Some).map_err(|_| {
-                serde::de::Error::custom(format!("expected an integer, found \"{s}\""))
-            })
-        }
-        Some(other) => Err(serde::de::Error::custom(format!(
-            "expected an integer, found {other}"
-        ))),
-    }
-}
-
 /// `POST .../datasetjobs`.
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "PascalCase", default)]
@@ -494,7 +474,7 @@ pub(crate) struct FileMetaContent {
     pub file_type: Option<String>,
     pub content_type: Option<String>,
     pub file_name: Option<String>,
-    #[serde(deserialize_with = "optional_integer")]
+    #[serde(deserialize_with = "crate::lenient::optional_integer")]
     pub data_size: Option<i64>,
     pub comment: Option<String>,
     pub meta_attributes: Option<String>,

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 
 /// `POST /dataset/import/async` and `/dataset/annotation/import/async`.
 #[derive(Deserialize)]
@@ -12,14 +12,14 @@ pub(crate) struct ImportBody {
     /// `gs://bucket/prefix`, `s3://...`, or any other source Wharf reads.
     pub resource_url: String,
     /// "0": sensor oriented. The docs type it as a string; a number is taken too.
-    #[serde(deserialize_with = "string_or_number")]
+    #[serde(deserialize_with = "crate::lenient::text")]
     pub file_tree_type: String,
     /// 2: 2D, 3: 3D.
     pub data_type: i64,
     /// At most 60 bytes.
     pub name: String,
     /// The annotation request's project. A long; a numeric string is taken too.
-    #[serde(default, deserialize_with = "optional_long")]
+    #[serde(default, deserialize_with = "crate::lenient::optional_integer")]
     pub project_id: Option<i64>,
     #[serde(default)]
     pub external_storage: Option<ExternalStorage>,
@@ -106,31 +106,3 @@ pub(crate) struct TaskRef {
 pub(crate) const BUILDING: i32 = 1;
 pub(crate) const READY: i32 = 2;
 pub(crate) const ERROR: i32 = -1;
-
-fn string_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    match serde_json::Value::deserialize(d)? {
-        serde_json::Value::String(s) => Ok(s),
-        serde_json::Value::Number(n) => Ok(n.to_string()),
-        other => Err(serde::de::Error::custom(format!(
-            "expected a string such as \"0\", found {other}"
-        ))),
-    }
-}
-
-fn optional_long<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
-    match Option::<serde_json::Value>::deserialize(d)? {
-        None | Some(serde_json::Value::Null) => Ok(None),
-        Some(serde_json::Value::Number(n)) => n
-            .as_i64()
-            .map(Some)
-            .ok_or_else(|| serde::de::Error::custom(format!("expected an integer, found {n}"))),
-        Some(serde_json::Value::String(s)) => {
-            s.trim().parse().map(Some).map_err(|_| {
-                serde::de::Error::custom(format!("expected an integer, found \"{s}\""))
-            })
-        }
-        Some(other) => Err(serde::de::Error::custom(format!(
-            "expected an integer, found {other}"
-        ))),
-    }
-}
