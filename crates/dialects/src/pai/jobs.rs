@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 use wharf_catalog::NewFileRecord;
 use wharf_engine::{ImportRequest, submit_import};
 use wharf_formats::PLAIN;
-use wharf_model::{Dataset, ErrorCode, ImportOptions, Job, JobState, Workspace};
+use wharf_model::{Dataset, ErrorCode, ImportOptions, Job, JobState, WharfError, Workspace};
 use wharf_storage::SourceUri;
 
 use super::checks::one_of;
@@ -324,7 +324,26 @@ fn no_job(dataset_id: &str, job_id: &str) -> PaiError {
 /// Takes the end of every finished, not yet settled build of a dataset into account: a
 /// succeeded import's files become its version's file metadata (unless there are more than the
 /// edition allows). Returns the dataset's PAI record as it then is.
+///
+/// A version of a million files takes a while to sync, longer than a client may wait: the
+/// work runs on a task of its own, which goes on to the end when the client gives up, so
+/// that a later call finds it done rather than starting over.
 pub(crate) async fn settle(
+    state: &DialectState,
+    workspace: &Workspace,
+    dataset: &Dataset,
+) -> Result<DatasetProfile, PaiError> {
+    let (state, workspace, dataset) = (state.clone(), workspace.clone(), dataset.clone());
+    tokio::spawn(async move { settle_builds(&state, &workspace, &dataset).await })
+        .await
+        .map_err(|e| {
+            PaiError::from(WharfError::internal(format!(
+                "taking a finished build into account stopped: {e}"
+            )))
+        })?
+}
+
+async fn settle_builds(
     state: &DialectState,
     workspace: &Workspace,
     dataset: &Dataset,

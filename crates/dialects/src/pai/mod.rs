@@ -85,8 +85,9 @@
 //!   import mirrors the `Uri`, so the native version it makes holds that version's files), and
 //!   when the import has ended, the files of the native version it made become the PAI
 //!   version's file metadata (the version records which native version that was). This
-//!   happens at the first job or file metadata call after the import ends, in that call: a
-//!   version of a million files makes that call slow once. The `DatasetJobId` is the native
+//!   happens at the first job or file metadata call after the import ends, on a task of its
+//!   own that goes on if that call's client gives up waiting (a version of a million files
+//!   takes a while), so a later call finds it done. The `DatasetJobId` is the native
 //!   job's id, so Wharf's own API shows the import too. Only DIRECTORY versions are built; one
 //!   build of a dataset runs at a time (another is `OperationConflict`); `JobMode` is Full
 //!   (Increment is for the tagging and indexing actions). The other actions (SemanticIndex,
