@@ -33,7 +33,7 @@ use wharf_model::{WharfError, WharfResult};
 
 pub use annotations::LabelCount;
 pub use connections::{ConnectionSecret, NewConnection};
-pub use datasets::{DatasetFilter, MetadataUpdate, NewDataset};
+pub use datasets::{DatasetFilter, MetadataUpdate, NewDataset, validate_dataset_name};
 pub use file_records::{
     FileRecord, FileRecordOrder, FileRecordPage, FileRecordQuery, NewFileRecord, TagChange,
 };

@@ -491,6 +491,49 @@ on_both_catalogs!(
     import_reports_every_frame_with_its_scene,
     a_misaligned_tree_is_5710_naming_each_path,
     the_tree_is_checked_for_the_requested_data_type,
+    any_name_the_platform_takes_finds_its_dataset_again,
     requests_are_refused_as_the_platform_refuses_them,
     an_annotation_request_makes_one_task_per_data_item,
 );
+
+async fn any_name_the_platform_takes_finds_its_dataset_again(db: Db) {
+    let wharf = Wharf::new(db).await;
+    let keys = wharf.create_key_pair("team", "rosetta");
+    let api_key = wharf.create_key("team");
+    let server = wharf.serve(&[]);
+    let bucket = s3_bucket(&sensor_tree()).await;
+    let mut ids = Vec::new();
+    for name in [
+        "Drive 2024 / München",
+        "Drive 2024 / München",
+        "Drive_2024___München",
+    ] {
+        let (status, body) = rosetta(
+            &server,
+            &keys,
+            "POST",
+            "/dataset/import/async",
+            Some(import_body(&bucket, name)),
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+        assert_envelope(&body, 200, true);
+        let id = body["data"]["datasetId"].as_str().unwrap().to_owned();
+        wait_ready(&server, &keys, &id).await;
+        ids.push(id);
+    }
+    assert_eq!(ids[0], ids[1], "the same name finds the same dataset");
+    assert_ne!(
+        ids[0], ids[2],
+        "a name Wharf takes as it is is another dataset"
+    );
+    let dataset = server
+        .get(&format!("/v1/datasets/{}", ids[0]), &api_key)
+        .await;
+    assert_eq!(dataset["description"], "Drive 2024 / München", "{dataset}");
+    assert_eq!(dataset["data_type"], "point_cloud", "{dataset}");
+    assert_eq!(
+        dataset["latest_version"], 1,
+        "unchanged files make no new version: {dataset}"
+    );
+}

@@ -3,10 +3,11 @@
 use axum::Json;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Query, State};
-use wharf_catalog::{JobFilter, SampleQuery};
+use sha2::{Digest, Sha256};
+use wharf_catalog::{JobFilter, NewDataset, SampleQuery, validate_dataset_name};
 use wharf_engine::{ImportRequest, ValidateRequest, submit_import, validate_request};
 use wharf_formats::rosetta;
-use wharf_model::{ImportOptions, JobState, ProblemCode, Severity};
+use wharf_model::{ErrorCode, ImportOptions, JobState, ProblemCode, Severity};
 use wharf_storage::Credentials;
 
 use super::VALIDATE_WITHIN;
@@ -115,13 +116,20 @@ async fn start(
         credentials.clone(),
     )
     .await?;
+    let dataset = match native_name(name) {
+        None => name.to_owned(),
+        Some(native) => {
+            make_named(state, workspace_id, &native, name, data_type).await?;
+            native
+        }
+    };
     let job = submit_import(
         &state.catalog,
         state.engine.policy(),
         workspace_id,
         ImportRequest {
             source: body.resource_url,
-            dataset: name.to_owned(),
+            dataset,
             create_dataset: true,
             data_type: Some(data_type.to_owned()),
             credentials,
@@ -136,6 +144,65 @@ async fn start(
     .await?;
     state.engine.wake();
     Ok(job.dataset_id)
+}
+
+/// Wharf's name for a dataset the platform names `name`, when Wharf's own rule (letters,
+/// digits, `_`, `-`, `.`) refuses it: the platform takes any 1 to 60 bytes. The other
+/// characters become `_`, and a short hash of the whole name follows, so that two platform
+/// names never meet in one dataset. `None` when the name is Wharf's as it is.
+fn native_name(name: &str) -> Option<String> {
+    if validate_dataset_name(name).is_ok() {
+        return None;
+    }
+    let readable: String = name
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || matches!(c, '_' | '-' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let hash = &hex::encode(Sha256::digest(name.as_bytes()))[..8];
+    Some(format!("r{readable}-{hash}"))
+}
+
+/// Makes the dataset Wharf calls `native` unless it is there, with the platform's `name` as
+/// its description, for the import to find.
+async fn make_named(
+    state: &DialectState,
+    workspace_id: &str,
+    native: &str,
+    name: &str,
+    data_type: &str,
+) -> Result<(), RosettaError> {
+    if state
+        .catalog
+        .find_dataset(workspace_id, native)
+        .await?
+        .is_some()
+    {
+        return Ok(());
+    }
+    let made = state
+        .catalog
+        .create_dataset(
+            workspace_id,
+            NewDataset {
+                name: native.to_owned(),
+                description: name.to_owned(),
+                data_type: Some(data_type.to_owned()),
+                labels: Default::default(),
+            },
+        )
+        .await;
+    match made {
+        Ok(_) => Ok(()),
+        // A request at the same moment made it: the import finds it all the same.
+        Err(e) if e.code == ErrorCode::AlreadyExists => Ok(()),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Lists the tree and refuses it with 5710 when a folder or file is out of place for a tree of

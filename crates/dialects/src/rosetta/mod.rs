@@ -25,7 +25,10 @@
 //!   request, a 3D request without one, or a `metadata.json` whose `dataType` says otherwise,
 //!   is 5710 naming the path. The dataset is made as an image or a point-cloud dataset.
 //! - **The dataset is found or made by `name`**: re-running a script imports into the same
-//!   dataset as a new version, and unchanged files are not read again.
+//!   dataset as a new version, and unchanged files are not read again. The platform takes any
+//!   name of 1 to 60 bytes; one that Wharf's names cannot be (a space, a `/`) is Wharf's
+//!   dataset `r<name with _ for those>-<8 hex of its hash>`, with the name as its
+//!   description, so the same name always finds the same dataset.
 //! - **Ids**: `datasetId` and `dataId` are Wharf's ids (strings, as the platform's are);
 //!   `projectId` and `taskId` are integers, as the platform's are.
 //! - **Status**: 1 BUILDING while the job is queued or running, 2 READY when it succeeded
