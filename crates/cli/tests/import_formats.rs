@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 
 on_both_catalogs!(
     coco_from_s3_stores_annotations_labels_and_per_record_errors,
+    coco_named_reads_every_coco_file_as_detection_does,
     voc_folder_imports_with_filters_and_reads_back_in_the_cli,
     text_lines_import_as_samples_with_their_text_and_labels,
 );
@@ -242,6 +243,99 @@ fn voc(objects: &[(&str, bool)]) -> Vec<u8> {
     }
     xml.push_str("</annotation>");
     xml.into_bytes()
+}
+
+/// With `format: coco`, the first COCO file is read while the bucket is still being listed;
+/// the import must end exactly as a detected one does, every COCO file read.
+async fn coco_named_reads_every_coco_file_as_detection_does(db: Db) {
+    let wharf = Wharf::new(db).await;
+    let server = wharf.serve(&[]);
+    let key = wharf.create_key("team");
+    let train = r#"{"images": [{"id": 7, "file_name": "d.png", "width": 8, "height": 6}],
+        "annotations": [{"id": 1, "image_id": 7, "category_id": 1, "bbox": [1, 1, 2, 2]}],
+        "categories": [{"id": 1, "name": "cat"}]}"#;
+    let bucket = s3_bucket(&[
+        (
+            "set/annotations/a_notes.json".to_owned(),
+            br#"{"note": "not COCO"}"#.to_vec(),
+        ),
+        (
+            "set/annotations/instances_train.json".to_owned(),
+            train.as_bytes().to_vec(),
+        ),
+        (
+            "set/annotations/instances_val.json".to_owned(),
+            COCO.as_bytes().to_vec(),
+        ),
+        ("set/images/a.png".to_owned(), png(8, 6)),
+        ("set/images/b.png".to_owned(), png(8, 6)),
+        ("set/images/c.png".to_owned(), png(8, 6)),
+        ("set/images/d.png".to_owned(), png(8, 6)),
+    ])
+    .await;
+    let source = format!("s3://{bucket}/set/");
+    let mut ends = Vec::new();
+    for (dataset, options) in [
+        ("named", json!({"format": "coco"})),
+        ("detected", json!({})),
+    ] {
+        let job = server
+            .import(
+                &key,
+                json!({ "source": source, "dataset": dataset, "credentials": s3_credentials(),
+                        "options": options }),
+            )
+            .await;
+        let id = job["id"].as_str().unwrap().to_owned();
+        let job = server.wait_job(&key, &id).await;
+        let errors = server.get(&format!("/v1/jobs/{id}/errors"), &key).await;
+        let samples = server
+            .get(
+                &format!("/v1/datasets/{dataset}/samples?prefix=images/"),
+                &key,
+            )
+            .await;
+        let keys: Vec<String> = samples["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["key"].as_str().unwrap().to_owned())
+            .collect();
+        ends.push((
+            job["state"].clone(),
+            job["counters"]["imported"].clone(),
+            job["counters"]["failed"].clone(),
+            errors["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| (e["path"].clone(), e["line"].clone(), e["field"].clone()))
+                .collect::<Vec<_>>(),
+            keys,
+        ));
+    }
+    assert_eq!(
+        ends[1].4,
+        [
+            "images/a.png",
+            "images/b.png",
+            "images/c.png",
+            "images/d.png"
+        ],
+        "both COCO files were read: {ends:?}"
+    );
+    // A detected layout also imports what it did not use (the notes file) as a plain sample.
+    assert_eq!(
+        (ends[0].1.as_i64(), ends[1].1.as_i64()),
+        (Some(4), Some(5)),
+        "{ends:?}"
+    );
+    let (named, detected) = (&ends[0], &ends[1]);
+    assert_eq!(
+        (&named.0, &named.2, &named.3, &named.4),
+        (&detected.0, &detected.2, &detected.3, &detected.4),
+        "named and detected imports end alike"
+    );
 }
 
 async fn voc_folder_imports_with_filters_and_reads_back_in_the_cli(db: Db) {

@@ -43,56 +43,90 @@ pub(super) async fn read(
     listing: &Listing,
     sink: &mut impl ReadSink,
 ) -> WharfResult<()> {
-    sink.annotation_file(file);
-    let keep = sink.keeps_annotations();
-    let expected_bytes = listing.entry(file).map_or(0, |e| e.size);
-    let (tx, mut rx) = mpsc::channel(EVENTS_AHEAD);
-    let runtime = tokio::runtime::Handle::current();
-    let reader_source = source.clone();
-    let path = file.to_owned();
-    let reader = tokio::task::spawn_blocking(move || {
-        let mut gather = Gather {
-            tx,
-            keep,
-            expected_bytes,
-            images: Vec::new(),
-            index: FxHashMap::default(),
-            counts: Vec::new(),
-            pending: Vec::new(),
-            spill: None,
-            failed: None,
-        };
-        let open = || {
-            runtime
-                .block_on(reader_source.blocking_reader(&path))
-                .map_err(|e| std::io::Error::other(e.message))
-        };
-        coco::read(open, &path, &mut gather);
-        gather.finish();
-    });
-    // Stops the reader's thread at its next send when the sink gives up early.
-    let reader = tokio_util::task::AbortOnDropHandle::new(reader);
+    let size = listing.entry(file).map_or(0, |e| e.size);
+    CocoReading::start(source, file, size, sink.keeps_annotations())
+        .finish(listing, sink)
+        .await
+}
 
-    while let Some(event) = rx.recv().await {
-        match event {
-            Event::Labels(labels) => sink.labels(labels).await?,
-            Event::Problem(problem) => sink.problem(problem).await?,
-            Event::Samples(samples) => {
-                for (image, annotations) in samples {
-                    sample(file, listing, image, annotations, sink).await?;
-                }
-            }
-            Event::Failed(message) => {
-                return Err(WharfError::internal(format!(
-                    "regrouping the annotations of {file} through temporary files failed: {message}"
-                )));
-            }
+/// A COCO file being read on its own thread. Started before the source is fully listed, it
+/// parses and regroups while the listing goes on; its findings reach the sink, in order, when
+/// it is finished with the listing, which resolves the images' file names.
+pub(super) struct CocoReading {
+    file: String,
+    events: mpsc::Receiver<Event>,
+    reader: tokio_util::task::AbortOnDropHandle<()>,
+}
+
+impl CocoReading {
+    /// Starts reading `file` (of `size` bytes, to size the regrouping), keeping annotations
+    /// when `keep`.
+    pub(super) fn start(source: &Source, file: &str, size: u64, keep: bool) -> Self {
+        let (tx, events) = mpsc::channel(EVENTS_AHEAD);
+        let runtime = tokio::runtime::Handle::current();
+        let reader_source = source.clone();
+        let path = file.to_owned();
+        let reader = tokio::task::spawn_blocking(move || {
+            let mut gather = Gather {
+                tx,
+                keep,
+                expected_bytes: size,
+                images: Vec::new(),
+                index: FxHashMap::default(),
+                counts: Vec::new(),
+                pending: Vec::new(),
+                spill: None,
+                failed: None,
+            };
+            let open = || {
+                runtime
+                    .block_on(reader_source.blocking_reader(&path))
+                    .map_err(|e| std::io::Error::other(e.message))
+            };
+            coco::read(open, &path, &mut gather);
+            gather.finish();
+        });
+        Self {
+            file: file.to_owned(),
+            events,
+            // Stops the reader's thread at its next send when the sink gives up early.
+            reader: tokio_util::task::AbortOnDropHandle::new(reader),
         }
     }
-    if let Err(e) = reader.await {
-        sink.problem(super::reader_stopped(file, e)).await?;
+
+    pub(super) fn file(&self) -> &str {
+        &self.file
     }
-    Ok(())
+
+    /// Hands what the file holds to `sink`, its images resolved against the full `listing`.
+    pub(super) async fn finish(
+        mut self,
+        listing: &Listing,
+        sink: &mut impl ReadSink,
+    ) -> WharfResult<()> {
+        let file = self.file.as_str();
+        sink.annotation_file(file);
+        while let Some(event) = self.events.recv().await {
+            match event {
+                Event::Labels(labels) => sink.labels(labels).await?,
+                Event::Problem(problem) => sink.problem(problem).await?,
+                Event::Samples(samples) => {
+                    for (image, annotations) in samples {
+                        sample(file, listing, image, annotations, sink).await?;
+                    }
+                }
+                Event::Failed(message) => {
+                    return Err(WharfError::internal(format!(
+                        "regrouping the annotations of {file} through temporary files failed: {message}"
+                    )));
+                }
+            }
+        }
+        if let Err(e) = self.reader.await {
+            sink.problem(super::reader_stopped(file, e)).await?;
+        }
+        Ok(())
+    }
 }
 
 /// Hands an image over as a sample, or reports it when its file is not in the source.

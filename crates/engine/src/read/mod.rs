@@ -29,6 +29,12 @@
 //! a COCO record and its image) keep an index of the listing's entries, a few hundred bytes an
 //! object; annotation files are read a bounded number at a time, and a COCO file is streamed,
 //! its annotations regrouped by image through temporary files (see `coco` and `regroup`).
+//!
+//! # Time
+//!
+//! Listing a large bucket takes minutes. When the format is `coco`, the first listed JSON file
+//! that opens as a COCO file is read while the listing goes on; what it holds reaches the sink
+//! once the listing is complete, in the same order as ever.
 
 mod coco;
 mod modelarts;
@@ -48,6 +54,8 @@ use wharf_model::{
     TextLabels, WharfError, WharfResult,
 };
 use wharf_storage::{Listed, ObjectEntry, Source};
+
+use coco::CocoReading;
 
 /// The formats an import or a validation accepts.
 pub const FORMATS: &[&str] = &[
@@ -248,7 +256,7 @@ pub(crate) async fn read_source(
             files,
         });
     }
-    let listing = list(source, sink).await?;
+    let (listing, mut started) = list(source, sink, format == Some(coco_format::FORMAT)).await?;
     let heads = read_heads(source, &listing.summary).await;
     let head = |path: &str| heads.get(path).cloned();
     let verdicts = wharf_formats::detect(&listing.summary, &head);
@@ -273,7 +281,10 @@ pub(crate) async fn read_source(
     match chosen.as_str() {
         coco_format::FORMAT => {
             for file in coco_format::annotation_files(&listing.summary, &head) {
-                coco::read(source, &file, &listing, sink).await?;
+                match started.take_if(|reading| reading.file() == file) {
+                    Some(reading) => reading.finish(&listing, sink).await?,
+                    None => coco::read(source, &file, &listing, sink).await?,
+                }
             }
         }
         VOC => sidecar::read_voc(source, &listing, sink).await?,
@@ -429,12 +440,37 @@ pub(crate) fn file_name(path: &str) -> &str {
     path.rsplit('/').next().unwrap_or(path)
 }
 
-async fn list(source: &Source, sink: &mut impl ReadSink) -> WharfResult<Listing> {
+/// Lists the source. With `start_coco`, the first listed JSON file that opens as a COCO file
+/// starts being read at once, on its own thread, while the listing goes on: listing a bucket
+/// of a million images takes minutes, in which the annotations can be parsed and regrouped.
+async fn list(
+    source: &Source,
+    sink: &mut impl ReadSink,
+    start_coco: bool,
+) -> WharfResult<(Listing, Option<CocoReading>)> {
     let mut listing = Listing::default();
+    let mut started = None;
+    let mut heads_left = if start_coco { HEADS_PER_EXTENSION } else { 0 };
     let mut entries = source.list();
     while let Some(item) = entries.next().await {
         match item? {
-            Listed::Object(entry) => listing.add(entry),
+            Listed::Object(entry) => {
+                if heads_left > 0 && wharf_formats::extension_of(&entry.path) == "json" {
+                    heads_left -= 1;
+                    if let Ok(head) = source.head(&entry.path, HEAD_BYTES).await
+                        && coco_format::looks_like_coco(&head)
+                    {
+                        heads_left = 0;
+                        started = Some(CocoReading::start(
+                            source,
+                            &entry.path,
+                            entry.size,
+                            sink.keeps_annotations(),
+                        ));
+                    }
+                }
+                listing.add(entry);
+            }
             Listed::Unreadable { path, error } => {
                 sink.problem(Problem::error(ProblemCode::Unreadable, path, error.message))
                     .await?
@@ -444,7 +480,7 @@ async fn list(source: &Source, sink: &mut impl ReadSink) -> WharfResult<Listing>
     if listing.summary.files == 0 {
         return Err(empty_source(source));
     }
-    Ok(listing)
+    Ok((listing, started))
 }
 
 pub(crate) fn empty_source(source: &Source) -> WharfError {

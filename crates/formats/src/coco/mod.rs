@@ -214,7 +214,8 @@ pub fn annotation_files(
         .collect()
 }
 
-fn looks_like_coco(head: &[u8]) -> bool {
+/// Whether the first bytes of a JSON file are a COCO file's: an object with an `images` key.
+pub fn looks_like_coco(head: &[u8]) -> bool {
     let text = String::from_utf8_lossy(head);
     text.trim_start_matches('\u{feff}')
         .trim_start()
