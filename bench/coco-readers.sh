@@ -45,6 +45,9 @@ size_mb=$(du -m "$file" | cut -f1)
 measure() {
   local log
   log=$(mktemp)
+  # Dirty pages left by the step before (the generator, an earlier import) would be written
+  # back during this one and be counted against it.
+  sync
   /usr/bin/time -v "$@" >/dev/null 2>"$log" || { cat "$log" >&2; fail "'$*' failed"; }
   awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; secs = s }
               /Maximum resident set size/ { rss = $2 / 1024 }
