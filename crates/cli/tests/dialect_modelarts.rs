@@ -10,7 +10,9 @@ use hmac::{Hmac, KeyInit, Mac};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use common::{Db, KeyPair, Server, Wharf, env, png, s3_bucket, s3_operator};
+use common::{
+    ClientRun, Db, KeyPair, Server, Wharf, env, png, s3_bucket, s3_operator, test_python,
+};
 
 /// The project id in the paths: any id goes, the workspace is the key's.
 const PROJECT: &str = "0a7f3b1c9d";
@@ -937,16 +939,9 @@ async fn text_classification_follows_the_label_format(db: Db) {
 }
 
 async fn the_official_python_signer_is_accepted(db: Db) {
-    let python =
-        std::env::var("WHARF_TEST_PYTHON").expect("WHARF_TEST_PYTHON: run scripts/test.sh");
-    let check = std::process::Command::new(&python)
-        .args(["-c", "import huaweicloudsdkcore.signer.signer, requests"])
-        .output()
-        .expect("run the test Python");
-    assert!(
-        check.status.success(),
-        "{python} lacks Huawei Cloud's SDK core ({}); run scripts/install-test-tools.sh",
-        String::from_utf8_lossy(&check.stderr).trim()
+    let python = test_python(
+        "huaweicloudsdkcore.signer.signer, requests",
+        "Huawei Cloud's SDK core",
     );
     let wharf = Wharf::new(db).await;
     let keys = wharf.create_key_pair("team", "modelarts");
@@ -956,50 +951,35 @@ async fn the_official_python_signer_is_accepted(db: Db) {
     upload_manifest_set(&bucket, "set").await;
     store_connection(&server, &api_key, &bucket).await;
 
-    let script = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/clients/modelarts_client.py"
-    );
-    let out = tokio::process::Command::new(&python)
-        .arg(script)
-        .args([
+    let client = ClientRun::run(
+        &python,
+        "modelarts_client.py",
+        &[
             server.url.as_str(),
             PROJECT,
             "signed-by-sdk",
             &format!("/{bucket}/cats/"),
             &format!("/{bucket}/output/"),
             &format!("s3://{bucket}/set/V001.manifest"),
-        ])
-        .env("HUAWEICLOUD_SDK_AK", &keys.access)
-        .env("HUAWEICLOUD_SDK_SK", &keys.secret)
-        .output()
-        .await
-        .expect("run the ModelArts client");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "the client failed: {stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let steps: Vec<Value> = stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    let answer = |step: &str| {
-        steps
-            .iter()
-            .rev()
-            .find(|s| s["step"] == step)
-            .map(|s| s["answer"].clone())
-            .unwrap_or_else(|| panic!("no {step} in {stdout}"))
-    };
-    let tasks: Vec<&Value> = steps.iter().filter(|s| s["step"] == "task").collect();
+        ],
+        &[
+            ("HUAWEICLOUD_SDK_AK", &keys.access),
+            ("HUAWEICLOUD_SDK_SK", &keys.secret),
+        ],
+    )
+    .await;
+    let stdout = &client.stdout;
+    let tasks = client.all("task");
     assert_eq!(tasks.len(), 2, "{stdout}");
     for task in tasks {
         assert_eq!(task["answer"]["status"], "COMPLETED", "{task}");
     }
-    assert_eq!(answer("list_import_tasks")["total_count"], 2, "{stdout}");
-    let dataset = answer("dataset");
+    assert_eq!(
+        client.answer("list_import_tasks")["total_count"],
+        2,
+        "{stdout}"
+    );
+    let dataset = client.answer("dataset");
     assert_eq!(dataset["dataset_name"], "signed-by-sdk", "{dataset}");
     assert_eq!(dataset["total_sample_count"], 5, "{dataset}");
     assert_eq!(dataset["annotated_sample_count"], 5, "{dataset}");

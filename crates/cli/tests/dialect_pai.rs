@@ -8,7 +8,9 @@ use hmac::{Hmac, KeyInit, Mac};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use common::{Db, KeyPair, Server, Wharf, env, png, s3_bucket, s3_operator, urlencode};
+use common::{
+    ClientRun, Db, KeyPair, Server, Wharf, env, png, s3_bucket, s3_operator, test_python, urlencode,
+};
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
@@ -1176,19 +1178,9 @@ async fn signatures_are_checked_as_the_gateway_checks_them(db: Db) {
 }
 
 async fn the_official_python_sdk_works_unchanged(db: Db) {
-    let python =
-        std::env::var("WHARF_TEST_PYTHON").expect("WHARF_TEST_PYTHON: run scripts/test.sh");
-    let check = std::process::Command::new(&python)
-        .args([
-            "-c",
-            "import alibabacloud_aiworkspace20210204.client, alibabacloud_tea_openapi.models",
-        ])
-        .output()
-        .expect("run the test Python");
-    assert!(
-        check.status.success(),
-        "{python} lacks Alibaba Cloud's PAI SDK (alibabacloud-aiworkspace20210204: {}); run scripts/install-test-tools.sh",
-        String::from_utf8_lossy(&check.stderr).trim()
+    let python = test_python(
+        "alibabacloud_aiworkspace20210204.client, alibabacloud_tea_openapi.models",
+        "Alibaba Cloud's PAI SDK (alibabacloud-aiworkspace20210204)",
     );
     let wharf = Wharf::new(db).await;
     let keys = wharf.create_key_pair("team", "pai");
@@ -1202,34 +1194,18 @@ async fn the_official_python_sdk_works_unchanged(db: Db) {
     .await;
     store_connection(&server, &api_key, &bucket).await;
 
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/clients/pai_client.py");
-    let out = tokio::process::Command::new(&python)
-        .arg(script)
-        .arg(server.url.trim_start_matches("http://"))
-        .arg(&bucket)
-        .env("ALIBABA_CLOUD_ACCESS_KEY_ID", &keys.access)
-        .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", &keys.secret)
-        .output()
-        .await
-        .expect("run the PAI client");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "the client failed: {stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let steps: Vec<Value> = stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    let answer = |step: &str| {
-        steps
-            .iter()
-            .rev()
-            .find(|s| s["step"] == step)
-            .map(|s| s["answer"].clone())
-            .unwrap_or_else(|| panic!("no {step} in {stdout}"))
-    };
+    let client = ClientRun::run(
+        &python,
+        "pai_client.py",
+        &[server.url.trim_start_matches("http://"), &bucket],
+        &[
+            ("ALIBABA_CLOUD_ACCESS_KEY_ID", &keys.access),
+            ("ALIBABA_CLOUD_ACCESS_KEY_SECRET", &keys.secret),
+        ],
+    )
+    .await;
+    let stdout = &client.stdout;
+    let answer = |step: &str| client.answer(step);
     let id = answer("create_dataset")["DatasetId"]
         .as_str()
         .unwrap()

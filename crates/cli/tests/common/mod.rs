@@ -498,3 +498,66 @@ pub fn write_local_tree(root: &Path, files: &[(String, Vec<u8>)]) {
         std::fs::write(full, body).expect("write");
     }
 }
+
+/// The test Python (`WHARF_TEST_PYTHON`), checked to import `modules` (a Python import list);
+/// fails saying to install `what` when it cannot.
+pub fn test_python(modules: &str, what: &str) -> String {
+    let python =
+        std::env::var("WHARF_TEST_PYTHON").expect("WHARF_TEST_PYTHON: run scripts/test.sh");
+    let check = Command::new(&python)
+        .args(["-c", &format!("import {modules}")])
+        .output()
+        .expect("run the test Python");
+    assert!(
+        check.status.success(),
+        "{python} lacks {what} ({}); run scripts/install-test-tools.sh",
+        String::from_utf8_lossy(&check.stderr).trim()
+    );
+    python
+}
+
+/// What a client script under `tests/clients/` printed: one JSON line `{step, answer}` a step.
+pub struct ClientRun {
+    pub stdout: String,
+    pub steps: Vec<Value>,
+}
+
+impl ClientRun {
+    /// Runs `script` with `python`, `args` and `envs`, and fails unless it succeeds.
+    pub async fn run(python: &str, script: &str, args: &[&str], envs: &[(&str, &str)]) -> Self {
+        let path = format!("{}/tests/clients/{script}", env!("CARGO_MANIFEST_DIR"));
+        let out = tokio::process::Command::new(python)
+            .arg(&path)
+            .args(args)
+            .envs(envs.iter().copied())
+            .output()
+            .await
+            .unwrap_or_else(|e| panic!("run {script}: {e}"));
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(
+            out.status.success(),
+            "{script} failed: {stdout}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let steps = stdout
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+            .collect();
+        Self { stdout, steps }
+    }
+
+    /// The answer of the last step named `step`.
+    pub fn answer(&self, step: &str) -> Value {
+        self.steps
+            .iter()
+            .rev()
+            .find(|s| s["step"] == step)
+            .map(|s| s["answer"].clone())
+            .unwrap_or_else(|| panic!("no {step} in {}", self.stdout))
+    }
+
+    /// Every step named `step`, in order.
+    pub fn all(&self, step: &str) -> Vec<&Value> {
+        self.steps.iter().filter(|s| s["step"] == step).collect()
+    }
+}
