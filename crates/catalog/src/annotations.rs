@@ -17,7 +17,7 @@
 use sqlx::Row;
 use wharf_model::{Annotation, Label, LabelDef, WharfError, WharfResult};
 
-use crate::sql::{DynamicSql, positional_rows_per_statement, rows_per_statement};
+use crate::sql::{DynamicSql, owned_chunks, positional_rows_per_statement, rows_per_statement};
 use crate::{Backend, Catalog, ClaimedJob, db_err};
 
 /// How many annotations and samples of a batch carry one label.
@@ -120,9 +120,9 @@ pub(crate) async fn insert_annotations(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     backend: Backend,
     job_id: &str,
-    rows: &[(&str, &str)],
+    rows: Vec<(String, String)>,
 ) -> WharfResult<()> {
-    for rows in rows.chunks(positional_rows_per_statement(4)) {
+    for rows in owned_chunks(rows, positional_rows_per_statement(4)) {
         let mut sql = DynamicSql::positional(
             backend,
             "INSERT INTO annotations (sample_id, seq, job_id, body) VALUES ",
@@ -130,7 +130,7 @@ pub(crate) async fn insert_annotations(
         sql.rows(rows.len(), 4);
         let mut q = sql.query();
         for (sample_id, body) in rows {
-            q = q.bind(*sample_id).bind(0_i64).bind(job_id).bind(*body);
+            q = q.bind(sample_id).bind(0_i64).bind(job_id).bind(body);
         }
         q.execute(&mut **tx).await.map_err(db_err)?;
     }

@@ -33,7 +33,7 @@ use wharf_model::{
 
 use crate::annotations::{LabelCount, add_label_counts, insert_annotations};
 use crate::samples::NewSample;
-use crate::sql::{DynamicSql, positional_rows_per_statement, rows_per_statement};
+use crate::sql::{DynamicSql, owned_chunks, positional_rows_per_statement, rows_per_statement};
 use crate::{Backend, Catalog, db_err, format_ms, new_id, now_ms};
 
 #[derive(Debug, Clone)]
@@ -420,7 +420,7 @@ impl Catalog {
 
     /// Writes one batch and its counts as one transaction: the checkpoint. Fails with
     /// `conflict` when the worker no longer holds the lease, and then writes nothing.
-    pub async fn commit_batch(&self, job: &ClaimedJob, batch: &BatchWrite) -> WharfResult<()> {
+    pub async fn commit_batch(&self, job: &ClaimedJob, batch: BatchWrite) -> WharfResult<()> {
         let version = job
             .version_number
             .ok_or_else(|| WharfError::internal("batch written before the version was prepared"))?;
@@ -471,46 +471,51 @@ impl Catalog {
             }
             q.execute(&mut *tx).await.map_err(db_err)?;
         }
+        // Text is moved into the statements, not copied: a batch carries megabytes of
+        // annotation JSON.
+        let mut samples = Vec::with_capacity(batch.new_samples.len());
+        let mut annotations = Vec::new();
+        let mut files = Vec::new();
+        for mut sample in batch.new_samples {
+            let id = new_id();
+            if let Some(body) = sample.annotations_json.take() {
+                annotations.push((id.clone(), body));
+            }
+            files.extend(
+                std::mem::take(&mut sample.files)
+                    .into_iter()
+                    .map(|f| (id.clone(), f)),
+            );
+            samples.push((id, sample));
+        }
         const SAMPLE_COLUMNS: usize = 13;
-        let ids: Vec<String> = batch.new_samples.iter().map(|_| new_id()).collect();
-        let per_statement = positional_rows_per_statement(SAMPLE_COLUMNS);
-        for (samples, ids) in batch
-            .new_samples
-            .chunks(per_statement)
-            .zip(ids.chunks(per_statement))
-        {
+        for chunk in owned_chunks(samples, positional_rows_per_statement(SAMPLE_COLUMNS)) {
             let mut sql = DynamicSql::positional(
                 self.backend,
                 "INSERT INTO samples (id, dataset_id, sample_key, fingerprint, added_in, last_seen_job, created_at, \
                  source_format, annotation_count, usage, hard, scene, text) VALUES ",
             );
-            sql.rows(samples.len(), SAMPLE_COLUMNS);
+            sql.rows(chunk.len(), SAMPLE_COLUMNS);
             let mut q = sql.query();
-            for (s, id) in samples.iter().zip(ids) {
+            for (id, s) in chunk {
                 q = q
                     .bind(id)
-                    .bind(&job.dataset_id)
-                    .bind(&s.key)
-                    .bind(&s.fingerprint)
+                    .bind(job.dataset_id.as_str())
+                    .bind(s.key)
+                    .bind(s.fingerprint)
                     .bind(version)
-                    .bind(&job.id)
+                    .bind(job.id.as_str())
                     .bind(now)
-                    .bind(&s.source_format)
+                    .bind(s.source_format)
                     .bind(s.annotation_count)
-                    .bind(&s.usage)
+                    .bind(s.usage)
                     .bind(i64::from(s.hard))
-                    .bind(&s.scene)
-                    .bind(&s.text);
+                    .bind(s.scene)
+                    .bind(s.text);
             }
             q.execute(&mut *tx).await.map_err(db_err)?;
         }
-        let annotations: Vec<(&str, &str)> = batch
-            .new_samples
-            .iter()
-            .zip(&ids)
-            .filter_map(|(s, id)| Some((id.as_str(), s.annotations_json.as_deref()?)))
-            .collect();
-        insert_annotations(&mut tx, self.backend, &job.id, &annotations).await?;
+        insert_annotations(&mut tx, self.backend, &job.id, annotations).await?;
         add_label_counts(
             &mut tx,
             self.backend,
@@ -520,13 +525,7 @@ impl Catalog {
         )
         .await?;
         const FILE_COLUMNS: usize = 9;
-        let files: Vec<(&String, &crate::NewFile)> = batch
-            .new_samples
-            .iter()
-            .zip(&ids)
-            .flat_map(|(s, id)| s.files.iter().map(move |f| (id, f)))
-            .collect();
-        for chunk in files.chunks(positional_rows_per_statement(FILE_COLUMNS)) {
+        for chunk in owned_chunks(files, positional_rows_per_statement(FILE_COLUMNS)) {
             let mut sql = DynamicSql::positional(
                 self.backend,
                 "INSERT INTO files (sample_id, path, size, fingerprint, modified_at, media_type, width, height, points) VALUES ",
@@ -535,12 +534,12 @@ impl Catalog {
             let mut q = sql.query();
             for (sample_id, f) in chunk {
                 q = q
-                    .bind(*sample_id)
-                    .bind(&f.path)
+                    .bind(sample_id)
+                    .bind(f.path)
                     .bind(f.size)
-                    .bind(&f.fingerprint)
+                    .bind(f.fingerprint)
                     .bind(f.modified_ms)
-                    .bind(&f.media_type)
+                    .bind(f.media_type)
                     .bind(f.width)
                     .bind(f.height)
                     .bind(f.points);

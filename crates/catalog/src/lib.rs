@@ -84,11 +84,16 @@ impl Catalog {
                     // The page size only takes on a new database, before WAL: 16 KiB pages
                     // hold a sample's annotations (a few KiB of JSON) without overflow chains.
                     // Checkpoints are the checkpointer's; the automatic one is only a backstop
-                    // for when it falls behind.
+                    // for when it falls behind. During a bulk import the log grows to a few
+                    // hundred MiB while checkpoints catch up; cutting it back at each reset
+                    // made the file system allocate it again, so it may stay up to 512 MiB.
+                    // A 16 MiB page cache holds a checkpoint's pages, which the default 2 MiB
+                    // kept reading back; statement journals stay in memory.
                     conn.execute(
                         "PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
                          PRAGMA busy_timeout = 30000; PRAGMA foreign_keys = ON; \
-                         PRAGMA wal_autocheckpoint = 16384; PRAGMA journal_size_limit = 67108864;",
+                         PRAGMA wal_autocheckpoint = 16384; PRAGMA journal_size_limit = 536870912; \
+                         PRAGMA cache_size = -16384; PRAGMA temp_store = MEMORY;",
                     )
                     .await?;
                     Ok(())

@@ -25,6 +25,17 @@ pub(crate) fn positional_rows_per_statement(columns: usize) -> usize {
     (POSITIONAL_PARAMS_PER_STATEMENT / columns.max(1)).max(1)
 }
 
+/// `items` in runs of at most `size`, by value: rows whose text is moved into a statement's
+/// parameters rather than copied.
+pub(crate) fn owned_chunks<T>(items: Vec<T>, size: usize) -> impl Iterator<Item = Vec<T>> {
+    let size = size.max(1);
+    let mut items = items.into_iter();
+    std::iter::from_fn(move || {
+        let chunk: Vec<T> = items.by_ref().take(size).collect();
+        (!chunk.is_empty()).then_some(chunk)
+    })
+}
+
 /// A statement whose text is made of fixed fragments and placeholders only, so it is safe to
 /// run even though it is built at run time.
 pub(crate) struct DynamicSql {

@@ -270,7 +270,7 @@ impl ImportSink<'_> {
         self.committing_keys = keys;
         let (catalog, job) = (self.engine.catalog.clone(), self.job.clone());
         self.committing = Some(tokio::spawn(async move {
-            catalog.commit_batch(&job, &write).await
+            catalog.commit_batch(&job, write).await
         }));
         if let Some(rate) = self.engine.config.max_objects_per_second {
             let due = Duration::from_secs_f64(self.handled as f64 / f64::from(rate.max(1)));
