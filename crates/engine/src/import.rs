@@ -347,9 +347,9 @@ async fn plan_batch(sink: &ImportSink<'_>, items: Vec<PlannedSample>) -> WharfRe
             sample.annotations = PlannedAnnotations::Inline(Vec::new());
         }
         let annotations_json = match &mut sample.annotations {
-            PlannedAnnotations::Inline(a) if !a.is_empty() => {
-                Some(serde_json::to_string(a).map_err(|e| WharfError::internal(e.to_string()))?)
-            }
+            PlannedAnnotations::Inline(a) if !a.is_empty() => Some(
+                wharf_model::json::to_string(a).map_err(|e| WharfError::internal(e.to_string()))?,
+            ),
             PlannedAnnotations::Gathered(g) if g.count > 0 => g.json.take(),
             _ => None,
         };

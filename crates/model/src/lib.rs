@@ -8,6 +8,7 @@ mod annotation;
 mod dataset;
 mod error;
 mod job;
+pub mod json;
 mod problem;
 mod project;
 mod validation;

@@ -241,7 +241,7 @@ fn encode(annotation: &Annotation, record: &mut Vec<u8>) -> std::io::Result<()> 
     });
     record.extend_from_slice(&(annotation.label.len() as u32).to_le_bytes());
     record.extend_from_slice(annotation.label.as_bytes());
-    serde_json::to_writer(&mut *record, annotation)?;
+    wharf_model::json::to_writer(&mut *record, annotation)?;
     Ok(())
 }
 
