@@ -340,9 +340,13 @@ fn gathered(records: &[&[u8]]) -> GatheredAnnotations {
         let len = u32::from_le_bytes([len[0], len[1], len[2], len[3]]) as usize;
         let (label, body) = rest.split_at_checked(len).unwrap_or((&[], rest));
         difficult |= flags & DIFFICULT != 0;
-        *labels
-            .entry(String::from_utf8_lossy(label).into_owned())
-            .or_default() += 1;
+        let label = String::from_utf8_lossy(label);
+        match labels.get_mut(label.as_ref()) {
+            Some(count) => *count += 1,
+            None => {
+                labels.insert(label.into_owned(), 1);
+            }
+        }
         if i > 0 {
             json.push(b',');
         }
