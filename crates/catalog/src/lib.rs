@@ -42,6 +42,20 @@ pub use keys::DialectKey;
 pub use samples::{LiveSample, NewFile, NewSample, SampleCounts, SampleQuery};
 pub use secret::SecretCipher;
 
+/// Settings of every SQLite connection.
+///
+/// The page size only takes on a new database, before WAL: 16 KiB pages hold a sample's
+/// annotations (a few KiB of JSON) without overflow chains. Checkpoints are the
+/// checkpointer's; the automatic one is only a backstop for when it falls behind. During a
+/// bulk import the log grows to a few hundred MiB while checkpoints catch up; cutting it back
+/// at each reset made the file system allocate it again, so it may stay up to 512 MiB. A
+/// 16 MiB page cache holds a commit's pages, which the default 2 MiB kept reading back;
+/// statement journals stay in memory.
+const SQLITE_SETTINGS: &str = "PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; \
+     PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000; PRAGMA foreign_keys = ON; \
+     PRAGMA wal_autocheckpoint = 16384; PRAGMA journal_size_limit = 536870912; \
+     PRAGMA cache_size = -16384; PRAGMA temp_store = MEMORY;";
+
 /// Which database the catalog runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -79,26 +93,16 @@ impl Catalog {
             .map_err(|e| WharfError::invalid(format!("the database URL is not valid: {e}")))?;
         let pool_options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(30));
         let pool_options = match backend {
-            Backend::Sqlite => pool_options.max_connections(8).after_connect(|conn, _| {
-                Box::pin(async move {
-                    // The page size only takes on a new database, before WAL: 16 KiB pages
-                    // hold a sample's annotations (a few KiB of JSON) without overflow chains.
-                    // Checkpoints are the checkpointer's; the automatic one is only a backstop
-                    // for when it falls behind. During a bulk import the log grows to a few
-                    // hundred MiB while checkpoints catch up; cutting it back at each reset
-                    // made the file system allocate it again, so it may stay up to 512 MiB.
-                    // A 16 MiB page cache holds a checkpoint's pages, which the default 2 MiB
-                    // kept reading back; statement journals stay in memory.
-                    conn.execute(
-                        "PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                         PRAGMA busy_timeout = 30000; PRAGMA foreign_keys = ON; \
-                         PRAGMA wal_autocheckpoint = 16384; PRAGMA journal_size_limit = 536870912; \
-                         PRAGMA cache_size = -16384; PRAGMA temp_store = MEMORY;",
-                    )
-                    .await?;
-                    Ok(())
-                })
-            }),
+            // A connection to a local file does not go stale: no ping before each use.
+            Backend::Sqlite => pool_options
+                .max_connections(8)
+                .test_before_acquire(false)
+                .after_connect(|conn, _| {
+                    Box::pin(async move {
+                        conn.execute(SQLITE_SETTINGS).await?;
+                        Ok(())
+                    })
+                }),
             Backend::Postgres => pool_options.max_connections(16),
         };
         let pool = pool_options.connect_with(options).await.map_err(|e| {
