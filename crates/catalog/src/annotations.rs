@@ -17,7 +17,9 @@
 use sqlx::Row;
 use wharf_model::{Annotation, Label, LabelDef, WharfError, WharfResult};
 
-use crate::sql::{DynamicSql, owned_chunks, positional_rows_per_statement, rows_per_statement};
+use crate::sql::{
+    DynamicSql, Statement, owned_chunks, positional_rows_per_statement, rows_per_statement,
+};
 use crate::{Backend, Catalog, ClaimedJob, db_err};
 
 /// How many annotations and samples of a batch carry one label.
@@ -115,14 +117,15 @@ impl Catalog {
     }
 }
 
-/// Inserts new sample revisions' annotations: pairs of a sample id and a JSON array.
-pub(crate) async fn insert_annotations(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+/// Statements that insert new sample revisions' annotations: pairs of a sample id and a JSON
+/// array.
+pub(crate) fn annotation_inserts(
     backend: Backend,
     job_id: &str,
     rows: Vec<(String, String)>,
-) -> WharfResult<()> {
-    for rows in owned_chunks(rows, positional_rows_per_statement(4)) {
+) -> impl Iterator<Item = Statement> {
+    let job_id = job_id.to_owned();
+    owned_chunks(rows, positional_rows_per_statement(4)).map(move |rows| {
         let mut sql = DynamicSql::positional(
             backend,
             "INSERT INTO annotations (sample_id, seq, job_id, body) VALUES ",
@@ -130,22 +133,25 @@ pub(crate) async fn insert_annotations(
         sql.rows(rows.len(), 4);
         let mut q = sql.query();
         for (sample_id, body) in rows {
-            q = q.bind(sample_id).bind(0_i64).bind(job_id).bind(body);
+            q = q
+                .bind(sample_id)
+                .bind(0_i64)
+                .bind(job_id.clone())
+                .bind(body);
         }
-        q.execute(&mut **tx).await.map_err(db_err)?;
-    }
-    Ok(())
+        q
+    })
 }
 
-/// Adds a batch's label counts to the label set of `version`.
-pub(crate) async fn add_label_counts(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+/// Statements that add a batch's label counts to the label set of `version`.
+pub(crate) fn label_count_upserts(
     backend: Backend,
     dataset_id: &str,
     version: i64,
-    counts: &[LabelCount],
-) -> WharfResult<()> {
-    for rows in counts.chunks(positional_rows_per_statement(5)) {
+    counts: Vec<LabelCount>,
+) -> impl Iterator<Item = Statement> {
+    let dataset_id = dataset_id.to_owned();
+    owned_chunks(counts, positional_rows_per_statement(5)).map(move |rows| {
         let mut sql = DynamicSql::positional(
             backend,
             "INSERT INTO labels (dataset_id, version, name, annotations, samples) VALUES ",
@@ -157,13 +163,12 @@ pub(crate) async fn add_label_counts(
         let mut q = sql.query();
         for c in rows {
             q = q
-                .bind(dataset_id)
+                .bind(dataset_id.clone())
                 .bind(version)
-                .bind(&c.name)
+                .bind(c.name)
                 .bind(c.annotations)
                 .bind(c.samples);
         }
-        q.execute(&mut **tx).await.map_err(db_err)?;
-    }
-    Ok(())
+        q
+    })
 }

@@ -31,9 +31,11 @@ use wharf_model::{
     Severity, WharfError, WharfResult,
 };
 
-use crate::annotations::{LabelCount, add_label_counts, insert_annotations};
+use crate::annotations::{LabelCount, annotation_inserts, label_count_upserts};
 use crate::samples::NewSample;
-use crate::sql::{DynamicSql, owned_chunks, positional_rows_per_statement, rows_per_statement};
+use crate::sql::{
+    DynamicSql, Statement, owned_chunks, positional_rows_per_statement, rows_per_statement,
+};
 use crate::{Backend, Catalog, db_err, format_ms, new_id, now_ms};
 
 #[derive(Debug, Clone)]
@@ -109,6 +111,14 @@ pub struct BatchWrite {
     pub discovered: i64,
     /// Where a resumed attempt picks up, as the engine writes it; kept when `None`.
     pub checkpoint: Option<String>,
+}
+
+/// A batch as the statements that write it; see [`Catalog::prepare_batch`].
+pub struct PreparedBatch {
+    delta: JobCounters,
+    discovered: i64,
+    checkpoint: Option<String>,
+    statements: Vec<Statement>,
 }
 
 #[derive(Debug, Clone)]
@@ -418,39 +428,15 @@ impl Catalog {
         Ok(number)
     }
 
-    /// Writes one batch and its counts as one transaction: the checkpoint. Fails with
-    /// `conflict` when the worker no longer holds the lease, and then writes nothing.
-    pub async fn commit_batch(&self, job: &ClaimedJob, batch: BatchWrite) -> WharfResult<()> {
+    /// Turns a batch into the statements that write it, binding every value. This is most of
+    /// a checkpoint's work outside the database, so an import does it while the previous
+    /// checkpoint is being written; [`Catalog::commit_batch`] then only runs statements.
+    pub fn prepare_batch(&self, job: &ClaimedJob, batch: BatchWrite) -> WharfResult<PreparedBatch> {
         let version = job
             .version_number
             .ok_or_else(|| WharfError::internal("batch written before the version was prepared"))?;
         let now = now_ms();
-        let d = &batch.delta;
-        let mut tx = self.pool.begin().await.map_err(db_err)?;
-        // The lease check comes first so that it also takes the write lock.
-        let owned = sqlx::query(
-            "UPDATE jobs SET discovered = $1, processed = processed + $2, imported = imported + $3, \
-             unchanged = unchanged + $4, skipped = skipped + $5, failed = failed + $6, bytes = bytes + $7, \
-             updated_at = $8, checkpoint = COALESCE($11, checkpoint) WHERE id = $9 AND lease_owner = $10 AND state = 'running'",
-        )
-        .bind(batch.discovered)
-        .bind(d.processed)
-        .bind(d.imported)
-        .bind(d.unchanged)
-        .bind(d.skipped)
-        .bind(d.failed)
-        .bind(d.bytes)
-        .bind(now)
-        .bind(&job.id)
-        .bind(&job.lease_owner)
-        .bind(&batch.checkpoint)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?
-        .rows_affected();
-        if owned != 1 {
-            return Err(lost_lease(&job.id));
-        }
+        let mut statements = Vec::new();
         for ids in batch.replaced.chunks(rows_per_statement(1)) {
             let mut sql = DynamicSql::new(
                 "UPDATE samples SET removed_in = $1 WHERE removed_in IS NULL AND id IN ",
@@ -458,18 +444,18 @@ impl Catalog {
             sql.param_after(1).tuple(ids.len());
             let mut q = sql.query().bind(version);
             for id in ids {
-                q = q.bind(id);
+                q = q.bind(id.clone());
             }
-            q.execute(&mut *tx).await.map_err(db_err)?;
+            statements.push(q);
         }
         for ids in batch.unchanged.chunks(rows_per_statement(1)) {
             let mut sql = DynamicSql::new("UPDATE samples SET last_seen_job = $1 WHERE id IN ");
             sql.param_after(1).tuple(ids.len());
-            let mut q = sql.query().bind(&job.id);
+            let mut q = sql.query().bind(job.id.clone());
             for id in ids {
-                q = q.bind(id);
+                q = q.bind(id.clone());
             }
-            q.execute(&mut *tx).await.map_err(db_err)?;
+            statements.push(q);
         }
         // Text is moved into the statements, not copied: a batch carries megabytes of
         // annotation JSON.
@@ -500,11 +486,11 @@ impl Catalog {
             for (id, s) in chunk {
                 q = q
                     .bind(id)
-                    .bind(job.dataset_id.as_str())
+                    .bind(job.dataset_id.clone())
                     .bind(s.key)
                     .bind(s.fingerprint)
                     .bind(version)
-                    .bind(job.id.as_str())
+                    .bind(job.id.clone())
                     .bind(now)
                     .bind(s.source_format)
                     .bind(s.annotation_count)
@@ -513,17 +499,15 @@ impl Catalog {
                     .bind(s.scene)
                     .bind(s.text);
             }
-            q.execute(&mut *tx).await.map_err(db_err)?;
+            statements.push(q);
         }
-        insert_annotations(&mut tx, self.backend, &job.id, annotations).await?;
-        add_label_counts(
-            &mut tx,
+        statements.extend(annotation_inserts(self.backend, &job.id, annotations));
+        statements.extend(label_count_upserts(
             self.backend,
             &job.dataset_id,
             version,
-            &batch.label_counts,
-        )
-        .await?;
+            batch.label_counts,
+        ));
         const FILE_COLUMNS: usize = 9;
         for chunk in owned_chunks(files, positional_rows_per_statement(FILE_COLUMNS)) {
             let mut sql = DynamicSql::positional(
@@ -544,27 +528,65 @@ impl Catalog {
                     .bind(f.height)
                     .bind(f.points);
             }
-            q.execute(&mut *tx).await.map_err(db_err)?;
+            statements.push(q);
         }
-        for e in &batch.errors {
-            sqlx::query(
+        for e in batch.errors {
+            let q = sqlx::query(
                 "INSERT INTO job_errors (job_id, path, line, field, code, severity, message, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             )
-            .bind(&job.id)
-            .bind(&e.path)
+            .bind(job.id.clone())
+            .bind(e.path)
             .bind(e.line)
-            .bind(&e.field)
-            .bind(&e.code)
+            .bind(e.field)
+            .bind(e.code)
             .bind(match e.severity {
                 Severity::Error => "error",
                 Severity::Warning => "warning",
             })
-            .bind(&e.message)
-            .bind(now)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
+            .bind(e.message)
+            .bind(now);
+            statements.push(q);
+        }
+        Ok(PreparedBatch {
+            delta: batch.delta,
+            discovered: batch.discovered,
+            checkpoint: batch.checkpoint,
+            statements,
+        })
+    }
+
+    /// Writes one prepared batch and its counts as one transaction: the checkpoint. Fails with
+    /// `conflict` when the worker no longer holds the lease, and then writes nothing.
+    pub async fn commit_batch(&self, job: &ClaimedJob, batch: PreparedBatch) -> WharfResult<()> {
+        let d = &batch.delta;
+        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        // The lease check comes first so that it also takes the write lock.
+        let owned = sqlx::query(
+            "UPDATE jobs SET discovered = $1, processed = processed + $2, imported = imported + $3, \
+             unchanged = unchanged + $4, skipped = skipped + $5, failed = failed + $6, bytes = bytes + $7, \
+             updated_at = $8, checkpoint = COALESCE($11, checkpoint) WHERE id = $9 AND lease_owner = $10 AND state = 'running'",
+        )
+        .bind(batch.discovered)
+        .bind(d.processed)
+        .bind(d.imported)
+        .bind(d.unchanged)
+        .bind(d.skipped)
+        .bind(d.failed)
+        .bind(d.bytes)
+        .bind(now_ms())
+        .bind(&job.id)
+        .bind(&job.lease_owner)
+        .bind(&batch.checkpoint)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?
+        .rows_affected();
+        if owned != 1 {
+            return Err(lost_lease(&job.id));
+        }
+        for statement in batch.statements {
+            statement.execute(&mut *tx).await.map_err(db_err)?;
         }
         tx.commit().await.map_err(db_err)?;
         if let Some(checkpointer) = &self.checkpointer {

@@ -37,7 +37,9 @@ pub use datasets::{DatasetFilter, MetadataUpdate, NewDataset, validate_dataset_n
 pub use file_records::{
     FileRecord, FileRecordOrder, FileRecordPage, FileRecordQuery, NewFileRecord, TagChange,
 };
-pub use jobs::{BatchWrite, ClaimedJob, Heartbeat, JobFilter, JobOutcome, NewJob, NewJobError};
+pub use jobs::{
+    BatchWrite, ClaimedJob, Heartbeat, JobFilter, JobOutcome, NewJob, NewJobError, PreparedBatch,
+};
 pub use keys::DialectKey;
 pub use samples::{LiveSample, NewFile, NewSample, SampleCounts, SampleQuery};
 pub use secret::SecretCipher;

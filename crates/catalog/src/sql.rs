@@ -25,6 +25,9 @@ pub(crate) fn positional_rows_per_statement(columns: usize) -> usize {
     (POSITIONAL_PARAMS_PER_STATEMENT / columns.max(1)).max(1)
 }
 
+/// A statement with its parameters bound, owning all it needs.
+pub(crate) type Statement = sqlx::query::Query<'static, sqlx::Any, AnyArguments>;
+
 /// `items` in runs of at most `size`, by value: rows whose text is moved into a statement's
 /// parameters rather than copied.
 pub(crate) fn owned_chunks<T>(items: Vec<T>, size: usize) -> impl Iterator<Item = Vec<T>> {
@@ -119,7 +122,7 @@ impl DynamicSql {
         self
     }
 
-    pub(crate) fn query<'q>(self) -> sqlx::query::Query<'q, sqlx::Any, AnyArguments> {
+    pub(crate) fn query(self) -> Statement {
         sqlx::query(AssertSqlSafe(self.text))
     }
 

@@ -263,6 +263,8 @@ impl ImportSink<'_> {
             problems: self.problems_recorded,
         })
         .ok();
+        // Bound while the previous checkpoint is still being written.
+        let write = self.engine.catalog.prepare_batch(self.job, write)?;
         if self.stop.is_cancelled() {
             return Err(WharfError::new(ErrorCode::Conflict, "the job was stopped"));
         }
