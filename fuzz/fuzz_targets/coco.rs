@@ -10,7 +10,7 @@ struct Check;
 impl CocoSink for Check {
     fn labels(&mut self, _labels: Vec<LabelDef>) {}
     fn image(&mut self, _image: &CocoImage) {}
-    fn annotation(&mut self, _image_id: i64, _annotation: Annotation) {}
+    fn annotation(&mut self, _image: u32, _annotation: Annotation) {}
     fn problem(&mut self, problem: Problem) {
         assert_eq!(problem.file, "fuzz.json");
     }

@@ -13,7 +13,6 @@
 
 use std::collections::BTreeMap;
 
-use rustc_hash::FxHashMap;
 use tokio::sync::mpsc;
 use wharf_formats::coco::{self, CocoImage, CocoSink};
 use wharf_model::{Annotation, LabelDef, Problem, ProblemCode, WharfError, WharfResult};
@@ -72,7 +71,6 @@ impl CocoReading {
                 keep,
                 expected_bytes: size,
                 images: Vec::new(),
-                index: FxHashMap::default(),
                 counts: Vec::new(),
                 pending: Vec::new(),
                 spill: None,
@@ -178,7 +176,6 @@ struct Gather {
     expected_bytes: u64,
     /// Images in file order; an image's place is its key in the regrouping.
     images: Vec<CocoImage>,
-    index: FxHashMap<i64, u32>,
     /// Annotations per image, when they are only counted.
     counts: Vec<u32>,
     /// Annotations read and not yet handed to the spill thread.
@@ -371,17 +368,16 @@ impl CocoSink for Gather {
     }
 
     fn image(&mut self, image: &CocoImage) {
-        self.index.insert(image.id, self.images.len() as u32);
         self.images.push(image.clone());
         if !self.keep {
             self.counts.push(0);
         }
     }
 
-    fn annotation(&mut self, image_id: i64, annotation: Annotation) {
-        let Some(&image) = self.index.get(&image_id) else {
+    fn annotation(&mut self, image: u32, annotation: Annotation) {
+        if image as usize >= self.images.len() {
             return;
-        };
+        }
         if !self.keep {
             if let Some(count) = self.counts.get_mut(image as usize) {
                 *count += 1;

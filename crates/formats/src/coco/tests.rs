@@ -15,7 +15,8 @@ impl CocoSink for Collect {
     fn image(&mut self, image: &CocoImage) {
         self.images.push(image.clone());
     }
-    fn annotation(&mut self, image_id: i64, annotation: Annotation) {
+    fn annotation(&mut self, image: u32, annotation: Annotation) {
+        let image_id = self.images[image as usize].id;
         self.annotations.push((image_id, annotation));
     }
     fn problem(&mut self, problem: Problem) {
@@ -451,4 +452,21 @@ fn annotation_ids_are_told_apart_in_the_bitmap_and_beyond_it() {
     }
     assert!(ids.insert(2));
     assert!(ids.insert(far + 1));
+}
+
+#[test]
+fn images_are_found_by_any_id_at_their_place_in_file_order() {
+    let mut index = ImageIndex::default();
+    index.insert(5, Some(640), Some(480));
+    index.insert(-3, None, Some(10));
+    index.insert(1 << 40, Some(1), Some(2));
+    index.insert(0, Some(7), None);
+    assert_eq!(index.get(5), Some((0, Some(640), Some(480))));
+    assert_eq!(index.get(-3), Some((1, None, Some(10))));
+    assert_eq!(index.get(1 << 40), Some((2, Some(1), Some(2))));
+    assert_eq!(index.get(0), Some((3, Some(7), None)));
+    for missing in [1, 4, 6, -1, 1 << 22, i64::MAX, i64::MIN] {
+        assert_eq!(index.get(missing), None, "{missing}");
+        assert!(!index.contains(missing));
+    }
 }
