@@ -106,7 +106,7 @@ pub struct EngineArgs {
     #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
     lease_seconds: u64,
     /// Objects per checkpoint.
-    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    #[arg(long, default_value_t = 2000, value_parser = clap::value_parser!(u64).range(1..=100_000))]
     batch_size: u64,
     /// Cap on objects per second per job, to spare a throttled store.
     #[arg(long)]
