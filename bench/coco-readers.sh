@@ -76,11 +76,11 @@ fi
 
 echo
 echo "file: $file ($size_mb MB, $images images, $annotations annotations)"
-printf '| %-44s | %7s | %11s |\n' "reader" "seconds" "peak RSS MB"
-printf '| %-44s | %7s | %11s |\n' "wharf import, embedded (end to end)" "$import_s" "$import_mb"
-printf '| %-44s | %7s | %11s |\n' "wharf validate --format coco (parse + checks)" "$wharf_s" "$wharf_mb"
-printf '| %-44s | %7s | %11s |\n' "python json.load" "$json_s" "$json_mb"
-printf '| %-44s | %7s | %11s |\n' "pycocotools COCO(path)" "$coco_s" "$coco_mb"
-printf '| %-44s | %7s | %11s |\n' "datumaro import_from + iterate" "$datumaro_s" "$datumaro_mb"
+printf '| %-45s | %7s | %11s |\n' "reader" "seconds" "peak RSS MB"
+printf '| %-45s | %7s | %11s |\n' "wharf import, embedded (end to end)" "$import_s" "$import_mb"
+printf '| %-45s | %7s | %11s |\n' "wharf validate --format coco (parse + checks)" "$wharf_s" "$wharf_mb"
+printf '| %-45s | %7s | %11s |\n' "python json.load" "$json_s" "$json_mb"
+printf '| %-45s | %7s | %11s |\n' "pycocotools COCO(path)" "$coco_s" "$coco_mb"
+printf '| %-45s | %7s | %11s |\n' "datumaro import_from + iterate" "$datumaro_s" "$datumaro_mb"
 awk -v w="$import_s" -v c="$coco_s" -v wm="$import_mb" -v cm="$coco_mb" \
   'BEGIN { printf "wharf import vs pycocotools load: %.1fx faster, %.0f%% of its memory\n", c / w, 100 * wm / cm }'
