@@ -16,6 +16,10 @@
 //! marked with its id, so a resumed attempt recognises and skips them without counting them
 //! again.
 //!
+//! A batch reaches the database in two steps: [`Catalog::prepare_batch`] binds its statements,
+//! which an import does while the previous batch is still committing, and
+//! [`Catalog::commit_batch`] runs them in the checkpoint's transaction, after the lease check.
+//!
 //! # Versions
 //!
 //! The first attempt allocates a pending version number; samples written by the job carry it
