@@ -6,7 +6,7 @@
 //! and a schema per backend in `migrations/`. The only query that differs is the job claim,
 //! which uses `FOR UPDATE SKIP LOCKED` on PostgreSQL.
 //!
-//! On SQLite, write-ahead-log checkpoints run in the background (see [`Checkpointer`]), so
+//! On SQLite, write-ahead-log checkpoints run in the background (see `Checkpointer`), so
 //! that an import's commits do not wait for them.
 //!
 //! Secrets (connection keys, a job's own credentials) are sealed with AES-256-GCM under the
