@@ -70,6 +70,7 @@ mod tests {
                 hard: false,
                 bounds: None,
                 source_format: "voc".to_owned(),
+                parts: Vec::new(),
             })
             .collect();
         let entry = ObjectEntry {

@@ -25,7 +25,8 @@ mod submit;
 mod validate;
 mod worker;
 
-pub use read::{FORMATS, check_format};
+pub use read::check_format;
 pub use submit::{ImportRequest, submit_import};
 pub use validate::{ValidateRequest, validate, validate_request};
+pub use wharf_formats::{LAYOUTS, Layout};
 pub use worker::{Engine, EngineConfig};

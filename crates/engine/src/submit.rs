@@ -42,7 +42,7 @@ pub async fn submit_import(
     catalog: &Catalog,
     policy: &AccessPolicy,
     workspace_id: &str,
-    request: ImportRequest,
+    mut request: ImportRequest,
 ) -> WharfResult<Job> {
     let (uri, connection) = check_source(
         catalog,
@@ -59,8 +59,8 @@ pub async fn submit_import(
             request.options.probe_concurrency
         )));
     }
-    if let Some(format) = &request.options.format {
-        crate::check_format(format)?;
+    if let Some(format) = &mut request.options.format {
+        *format = crate::check_format(format)?.to_owned();
     }
     check_table_schema(&request.options.table_schema)?;
     if let Some(project) = request.options.annotation_project {

@@ -2,6 +2,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::layout::{Head, LAYOUTS};
+
 /// Paths kept per extension for detection to look at; counts go on beyond it.
 const KEPT_PER_EXTENSION: usize = 1000;
 
@@ -125,62 +127,17 @@ pub struct Detection {
     pub verdict: Verdict,
 }
 
-/// Every reader's verdict, best match first, then the rejections.
-pub fn detect(summary: &ListingSummary, head: &dyn Fn(&str) -> Option<Vec<u8>>) -> Vec<Detection> {
-    let mut all = vec![
-        Detection {
-            format: "coco",
-            verdict: crate::coco::detect(summary, head),
-        },
-        Detection {
-            format: "voc",
-            verdict: crate::voc::detect(summary, head),
-        },
-        Detection {
-            format: "yolo",
-            verdict: crate::yolo::detect(summary, head),
-        },
-        Detection {
-            format: "rosetta",
-            verdict: crate::rosetta::detect(summary, head),
-        },
-        Detection {
-            format: crate::xtreme1::FORMAT,
-            verdict: crate::xtreme1::detect(summary, head),
-        },
-        Detection {
-            format: crate::manifest::FORMAT,
-            verdict: crate::manifest::detect(summary, head),
-        },
-        Detection {
-            format: crate::modelarts_dir::FORMAT,
-            verdict: crate::modelarts_dir::detect(summary, head),
-        },
-        Detection {
-            format: PLAIN,
-            verdict: plain(summary),
-        },
-    ];
+/// Every layout's verdict, best match first, then the rejections.
+pub fn detect(summary: &ListingSummary, head: &Head<'_>) -> Vec<Detection> {
+    let mut all: Vec<Detection> = LAYOUTS
+        .iter()
+        .map(|layout| Detection {
+            format: layout.name(),
+            verdict: layout.detect(summary, head),
+        })
+        .collect();
     all.sort_by(|a, b| confidence(&b.verdict).total_cmp(&confidence(&a.verdict)));
     all
-}
-
-/// The layout of last resort: every file is a sample, without annotations.
-pub const PLAIN: &str = "plain";
-
-fn plain(summary: &ListingSummary) -> Verdict {
-    if summary.files == 0 {
-        return Verdict::Reject {
-            reason: "the source holds no files".to_owned(),
-        };
-    }
-    Verdict::Match {
-        confidence: 0.1,
-        reasons: vec![format!(
-            "every one of the {} files becomes a sample, without annotations",
-            summary.files
-        )],
-    }
 }
 
 fn confidence(verdict: &Verdict) -> f32 {

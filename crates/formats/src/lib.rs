@@ -16,17 +16,20 @@
 //! was found and what was expected; the parser goes on with the next record. Only a file that
 //! cannot be read at all (not the format, truncated past repair) is one file-level problem.
 //!
-//! # Detection
+//! # Layouts and detection
 //!
-//! Given no format, every reader judges the same summary of the listing and answers with a
-//! [`Verdict`]: a match with a confidence and its reasons, or a rejection that says why, so a
-//! user can see why a format was or was not chosen.
+//! Every layout implements [`Layout`] and is listed once in [`LAYOUTS`]. Given no format, every
+//! layout judges the same summary of the listing and answers with a [`Verdict`]: a match with a
+//! confidence and its reasons, or a rejection that says why, so a user can see why a format
+//! was or was not chosen.
 
 pub mod coco;
 mod detect;
 mod json_stream;
+mod layout;
 pub mod manifest;
 pub mod modelarts_dir;
+pub mod plain;
 pub mod pointcloud;
 pub mod rosetta;
 mod text;
@@ -34,6 +37,6 @@ pub mod voc;
 pub mod xtreme1;
 pub mod yolo;
 
-pub use detect::{
-    Detection, IMAGE_EXTENSIONS, ListingSummary, PLAIN, Verdict, detect, extension_of,
-};
+pub use detect::{Detection, IMAGE_EXTENSIONS, ListingSummary, Verdict, detect, extension_of};
+pub use layout::{Head, LAYOUTS, Layout, find as find_layout, names as layout_names};
+pub use plain::FORMAT as PLAIN;

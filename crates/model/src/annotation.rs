@@ -40,6 +40,17 @@ pub struct Annotation {
     pub hard: bool,
     /// The format the annotation was read from.
     pub source_format: String,
+    /// Shapes that belong to this one: a VOC object's `<part>` boxes (a person's head, hands
+    /// and feet), each with its own label.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parts: Vec<AnnotationPart>,
+}
+
+/// A labelled shape inside an annotation, such as a body part of a person.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct AnnotationPart {
+    pub label: String,
+    pub shape: Shape,
 }
 
 fn is_false(value: &bool) -> bool {
@@ -117,6 +128,13 @@ pub enum Shape {
     Text {
         text: String,
     },
+    /// The pixels of a mask image that belong to this object: those whose value (for a colour
+    /// image, `R + 256·G + 256²·B`, as COCO panoptic encodes it) equals `value`. `file` is the
+    /// mask's path in the source.
+    SegmentMask {
+        file: String,
+        value: u32,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -178,6 +196,7 @@ mod tests {
             hard: false,
             bounds: None,
             source_format: "coco".into(),
+            parts: Vec::new(),
         };
         let json = serde_json::to_value(&a).unwrap();
         assert_eq!(

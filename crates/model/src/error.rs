@@ -42,6 +42,8 @@ pub enum ErrorCode {
     StorageError,
     /// The source prefix holds no objects.
     SourceEmpty,
+    /// The source does not look like the format it was asked to be read as.
+    LayoutMismatch,
     /// One object could not be read; the rest of the job goes on.
     ItemReadFailed,
     /// The job was tried too many times and each attempt died.
@@ -67,6 +69,7 @@ impl ErrorCode {
             Self::StorageCredentialsRejected
             | Self::StorageBucketNotFound
             | Self::SourceEmpty
+            | Self::LayoutMismatch
             | Self::ItemReadFailed => 422,
             Self::StorageUnavailable => 503,
             Self::StorageError
@@ -95,6 +98,7 @@ impl ErrorCode {
             Self::StorageUnavailable => "storage_unavailable",
             Self::StorageError => "storage_error",
             Self::SourceEmpty => "source_empty",
+            Self::LayoutMismatch => "layout_mismatch",
             Self::ItemReadFailed => "item_read_failed",
             Self::AttemptsExhausted => "attempts_exhausted",
             Self::SecretUnreadable => "secret_unreadable",

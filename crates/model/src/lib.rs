@@ -13,7 +13,7 @@ mod problem;
 mod project;
 mod validation;
 
-pub use annotation::{Annotation, LabelDef, RleCounts, Shape};
+pub use annotation::{Annotation, AnnotationPart, LabelDef, RleCounts, Shape};
 pub use dataset::{
     Connection, Dataset, DatasetFile, Label, Page, Sample, Version, VersionState, Workspace,
 };

@@ -43,6 +43,12 @@ pub enum ProblemCode {
     LayoutMismatch,
     /// A file that could not be read.
     Unreadable,
+    /// A listed file that fits no part of the layout (neither data, annotations nor the
+    /// layout's own structure): left out, and counted as skipped.
+    NotUsed,
+    /// Records of one sample found in several places and merged into one (several lines of a
+    /// manifest, several COCO image records with one file name).
+    Merged,
 }
 
 impl ProblemCode {
@@ -64,6 +70,8 @@ impl ProblemCode {
             Self::MissingFile => "missing_file",
             Self::LayoutMismatch => "layout_mismatch",
             Self::Unreadable => "unreadable",
+            Self::NotUsed => "not_used",
+            Self::Merged => "merged",
         }
     }
 }

@@ -37,6 +37,17 @@ impl ObjectEntry {
     pub fn is_image(&self) -> bool {
         self.media_type.starts_with("image/")
     }
+
+    /// Images, audio, video and point clouds: files that are data in any layout, as opposed
+    /// to text, JSON or XML, which a layout either reads or does not use.
+    pub fn is_media(&self) -> bool {
+        const POINT_CLOUDS: &[&str] = &[".pcd", ".ply", ".las", ".laz", ".bin"];
+        let path = self.path.to_ascii_lowercase();
+        ["image/", "audio/", "video/"]
+            .iter()
+            .any(|kind| self.media_type.starts_with(kind))
+            || POINT_CLOUDS.iter().any(|ext| path.ends_with(ext))
+    }
 }
 
 pub(crate) fn media_type_of(path: &str) -> String {

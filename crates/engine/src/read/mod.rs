@@ -3,7 +3,7 @@
 //!
 //! # Readers and sinks
 //!
-//! One reader per layout (`coco`, `sidecar` for VOC and YOLO, `sensor` for the Rosetta and
+//! One reader per layout (`coco`, `voc`, `yolo`, `sensor` for the Rosetta and
 //! Xtreme1 trees, `modelarts` for manifests and ModelArts folders, `plain`) turns what the
 //! source holds into [`PlannedSample`]s, [`Problem`]s and the labels the source declares, and
 //! hands each to a [`ReadSink`] as soon as it is known. The import's sink writes them to the
@@ -41,7 +41,8 @@ mod modelarts;
 mod plain;
 mod regroup;
 mod sensor;
-mod sidecar;
+mod voc;
+mod yolo;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -57,17 +58,6 @@ use wharf_storage::{Listed, ObjectEntry, Source};
 
 use coco::CocoReading;
 
-/// The formats an import or a validation accepts.
-pub const FORMATS: &[&str] = &[
-    coco_format::FORMAT,
-    VOC,
-    YOLO,
-    ROSETTA,
-    xtreme1::FORMAT,
-    manifest::FORMAT,
-    modelarts_dir::FORMAT,
-    PLAIN,
-];
 pub(crate) const VOC: &str = "voc";
 pub(crate) const YOLO: &str = "yolo";
 pub(crate) const ROSETTA: &str = "rosetta";
@@ -226,15 +216,15 @@ pub(crate) struct ReadOutcome {
     pub files: u64,
 }
 
-/// Checks a format name given by a user.
-pub fn check_format(format: &str) -> WharfResult<()> {
-    if FORMATS.contains(&format) {
-        Ok(())
-    } else {
-        Err(WharfError::invalid(format!(
+/// The layout a user named, by its own name: format names are taken in any case, and
+/// aliases (`pascal_voc`, `ultralytics`, ...) are accepted.
+pub fn check_format(format: &str) -> WharfResult<&'static str> {
+    match wharf_formats::find_layout(format) {
+        Some(layout) => Ok(layout.name()),
+        None => Err(WharfError::invalid(format!(
             "format '{format}' is not known; expected one of {}",
-            FORMATS.join(", ")
-        )))
+            wharf_formats::layout_names().collect::<Vec<_>>().join(", ")
+        ))),
     }
 }
 
@@ -245,9 +235,7 @@ pub(crate) async fn read_source(
     options: &ReadOptions,
     sink: &mut impl ReadSink,
 ) -> WharfResult<ReadOutcome> {
-    if let Some(f) = format {
-        check_format(f)?;
-    }
+    let format = format.map(check_format).transpose()?;
     if format == Some(PLAIN) {
         let files = plain::stream(source, sink).await?;
         return Ok(ReadOutcome {
@@ -260,9 +248,11 @@ pub(crate) async fn read_source(
     let heads = read_heads(source, &listing.summary).await;
     let head = |path: &str| heads.get(path).cloned();
     let verdicts = wharf_formats::detect(&listing.summary, &head);
-    let detected = format.is_none();
     let chosen = match format {
-        Some(f) => f.to_owned(),
+        Some(f) => {
+            refuse_mismatch(f, &verdicts)?;
+            f.to_owned()
+        }
         None => verdicts
             .iter()
             .find_map(|d| match d.verdict {
@@ -287,8 +277,8 @@ pub(crate) async fn read_source(
                 }
             }
         }
-        VOC => sidecar::read_voc(source, &listing, sink).await?,
-        YOLO => sidecar::read_yolo(source, &listing, sink).await?,
+        VOC => voc::read(source, &listing, sink).await?,
+        YOLO => yolo::read(source, &listing, sink).await?,
         ROSETTA => sensor::read_rosetta(source, &listing, options, sink).await?,
         xtreme1::FORMAT => sensor::read_xtreme1(source, &listing, sink).await?,
         modelarts_dir::FORMAT => modelarts::read_dir(source, &listing, options, sink).await?,
@@ -303,21 +293,79 @@ pub(crate) async fn read_source(
         }
         _ => {}
     }
-    // A detected layout is a guess: what it did not use is still imported, as plain samples.
-    // A layout asked for by name reads only what it knows.
-    if detected || chosen == PLAIN {
-        let Tracking { inner, used } = tracked;
-        let left = listing
-            .entries
-            .into_iter()
-            .filter(|e| !used.contains(&e.path));
-        plain::from_listing(left, inner).await?;
-    }
+    let Tracking { inner, used } = tracked;
+    let left = listing
+        .entries
+        .into_iter()
+        .filter(|e| !used.contains(&e.path));
+    leftovers(&chosen, left, inner).await?;
     Ok(ReadOutcome {
         format: Some(chosen),
         detection: verdicts.iter().map(verdict).collect(),
         files: listing.summary.files,
     })
+}
+
+/// A layout named by the user that the source does not look like: refused, with what the
+/// source does look like, rather than read into nothing.
+fn refuse_mismatch(format: &str, verdicts: &[wharf_formats::Detection]) -> WharfResult<()> {
+    let Some(Verdict::Reject { reason }) = verdicts
+        .iter()
+        .find(|d| d.format == format)
+        .map(|d| &d.verdict)
+    else {
+        return Ok(());
+    };
+    let looks_like = verdicts.iter().find_map(|d| match &d.verdict {
+        Verdict::Match {
+            confidence,
+            reasons,
+        } if *confidence >= AUTO_CONFIDENCE => Some((d.format, reasons.join("; "))),
+        _ => None,
+    });
+    let advice = match looks_like {
+        Some((other, reasons)) => format!(
+            "it looks like {other} ({reasons}); import it with --format {other}, or without --format to detect it"
+        ),
+        None => "no layout fits it; import it with --format plain to take every file as a sample without annotations".to_owned(),
+    };
+    Err(WharfError::new(
+        ErrorCode::LayoutMismatch,
+        format!("the source does not look like {format}: {reason}; {advice}"),
+    ))
+}
+
+/// What the layout's reader left of the listing. Files of the layout's structure (split
+/// lists, class names, caches, masks) are neither samples nor problems; media files are
+/// samples without annotations, as the plain layout makes them; anything else fits no part of
+/// the layout and is reported as skipped, with why. The plain layout keeps everything.
+async fn leftovers(
+    format: &str,
+    entries: impl IntoIterator<Item = ObjectEntry>,
+    sink: &mut impl ReadSink,
+) -> WharfResult<()> {
+    let layout = wharf_formats::find_layout(format);
+    let mut samples = Vec::new();
+    for entry in entries {
+        if layout.is_some_and(|l| l.is_structure(&entry.path)) {
+            continue;
+        }
+        if format == PLAIN || entry.is_media() {
+            samples.push(entry);
+            continue;
+        }
+        let message = format!(
+            "'{}' is neither data nor an annotation file of the {format} layout; it is left out",
+            entry.path
+        );
+        sink.problem(
+            Problem::warning(ProblemCode::NotUsed, &entry.path, message).expected(format!(
+                "a file the {format} layout reads, or an image, audio, video or point cloud file"
+            )),
+        )
+        .await?;
+    }
+    plain::from_listing(samples, sink).await
 }
 
 /// Passes everything on, noting which listed files a layout used.

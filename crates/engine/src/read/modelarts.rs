@@ -212,6 +212,7 @@ fn class_annotation(label: String, format: &str) -> Annotation {
         hard: false,
         bounds: None,
         source_format: format.to_owned(),
+        parts: Vec::new(),
     }
 }
 

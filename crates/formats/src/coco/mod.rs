@@ -35,6 +35,34 @@ use records::{ABSURD, Expect, RawAnnotation, RawCategory, RawImage, Segmentation
 
 pub const FORMAT: &str = "coco";
 
+/// COCO JSON annotation files beside their images.
+pub struct CocoLayout;
+
+impl crate::Layout for CocoLayout {
+    fn name(&self) -> &'static str {
+        FORMAT
+    }
+
+    fn description(&self) -> &'static str {
+        "COCO JSON files (instances, keypoints, captions, panoptic) over folders of images"
+    }
+
+    fn detect(&self, summary: &ListingSummary, head: &crate::Head<'_>) -> Verdict {
+        detect(summary, head)
+    }
+
+    fn is_structure(&self, path: &str) -> bool {
+        is_panoptic_mask(path)
+    }
+}
+
+/// A panoptic segmentation's PNG, kept in a `panoptic_*` folder beside the JSON file that
+/// names it: an annotation's payload, never a sample.
+pub fn is_panoptic_mask(path: &str) -> bool {
+    let mut folders = path.rsplit('/').skip(1);
+    crate::extension_of(path) == "png" && folders.next().is_some_and(|f| f.starts_with("panoptic_"))
+}
+
 /// An image of a COCO file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CocoImage {
@@ -881,6 +909,7 @@ impl Converter<'_> {
                 difficult: raw.iscrowd == Some(1),
                 hard: false,
                 source_format: FORMAT.to_owned(),
+                parts: Vec::new(),
             });
         }
         (raw.id, Some(image))

@@ -163,6 +163,7 @@ pub(super) fn read(
         hard: false,
         bounds: None,
         source_format: FORMAT.to_owned(),
+        parts: Vec::new(),
     };
     if let Some(whole) = whole {
         annotation.attributes.insert("property".to_owned(), whole);

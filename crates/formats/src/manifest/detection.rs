@@ -12,6 +12,31 @@ const COCO_KEYS: [&str; 5] = ["info", "licenses", "images", "annotations", "cate
 const CANDIDATES: [(&str, f32); 3] = [("manifest", 0.9), ("jsonl", 0.7), ("json", 0.6)];
 
 /// Judges whether the source holds a ModelArts manifest.
+/// ModelArts manifests: a JSON line per sample.
+pub struct ManifestLayout;
+
+impl crate::Layout for ManifestLayout {
+    fn name(&self) -> &'static str {
+        super::FORMAT
+    }
+
+    fn aliases(&self) -> &'static [&'static str] {
+        &["manifest"]
+    }
+
+    fn description(&self) -> &'static str {
+        "ModelArts JSON-lines manifests"
+    }
+
+    fn detect(&self, summary: &ListingSummary, head: &crate::Head<'_>) -> Verdict {
+        detect(summary, head)
+    }
+
+    fn is_structure(&self, _path: &str) -> bool {
+        false
+    }
+}
+
 pub fn detect(summary: &ListingSummary, head: &dyn Fn(&str) -> Option<Vec<u8>>) -> Verdict {
     if CANDIDATES.iter().all(|(ext, _)| summary.count(ext) == 0) {
         return reject("no .manifest, .jsonl or .json files");

@@ -70,7 +70,7 @@ use std::io::BufRead;
 use serde_json::{Map, Value};
 use wharf_model::{Annotation, Problem, ProblemCode};
 
-pub use detection::detect;
+pub use detection::{ManifestLayout, detect};
 
 use lines::{Lines, Next};
 

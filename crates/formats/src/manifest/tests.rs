@@ -77,6 +77,7 @@ fn annotation(label: &str, shape: Shape, attributes: Value) -> Annotation {
         hard: false,
         bounds: None,
         source_format: FORMAT.into(),
+        parts: Vec::new(),
     }
 }
 

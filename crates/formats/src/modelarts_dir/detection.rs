@@ -46,6 +46,27 @@ const GENERIC_FOLDERS: &[&str] = &[
 /// A layout that fits: its confidence and reasons, the first naming the layout.
 type Fit = Result<(f32, Vec<String>), String>;
 
+/// ModelArts folder layouts, one per dataset type.
+pub struct ModelartsDirLayout;
+
+impl crate::Layout for ModelartsDirLayout {
+    fn name(&self) -> &'static str {
+        super::FORMAT
+    }
+
+    fn description(&self) -> &'static str {
+        "ModelArts folders: classes by folder or .txt sidecar, VOC sidecars, text, sound, CSV tables"
+    }
+
+    fn detect(&self, summary: &ListingSummary, head: &crate::Head<'_>) -> Verdict {
+        detect(summary, head)
+    }
+
+    fn is_structure(&self, _path: &str) -> bool {
+        false
+    }
+}
+
 pub fn detect(summary: &ListingSummary, head: &dyn Fn(&str) -> Option<Vec<u8>>) -> Verdict {
     if summary.files == 0 {
         return Verdict::Reject {

@@ -62,7 +62,7 @@ mod tests;
 use wharf_model::Annotation;
 
 pub use classification::{image_classification, sound_classification};
-pub use detection::detect;
+pub use detection::{ModelartsDirLayout, detect};
 pub use table::{
     ColumnKind, ColumnSchema, MAX_FIELD_BYTES, TableChecker, TableReport, check_table,
 };

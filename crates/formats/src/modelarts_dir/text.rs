@@ -32,6 +32,7 @@ pub(super) fn class(label: &str) -> Annotation {
         hard: false,
         bounds: None,
         source_format: FORMAT.to_owned(),
+        parts: Vec::new(),
     }
 }
 

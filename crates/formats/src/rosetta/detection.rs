@@ -14,6 +14,27 @@ use crate::{ListingSummary, Verdict};
 const LISTED: usize = 5;
 
 /// Judges whether the source is a Rosetta sensor-oriented tree.
+/// Rosetta's sensor-oriented tree.
+pub struct RosettaLayout;
+
+impl crate::Layout for RosettaLayout {
+    fn name(&self) -> &'static str {
+        "rosetta"
+    }
+
+    fn description(&self) -> &'static str {
+        "Rosetta's sensor tree: lidar-*/ and camera-*/ folders by scene, with metadata.json"
+    }
+
+    fn detect(&self, summary: &ListingSummary, head: &crate::Head<'_>) -> Verdict {
+        detect(summary, head)
+    }
+
+    fn is_structure(&self, path: &str) -> bool {
+        crate::detect::file_name(path) == METADATA_FILE
+    }
+}
+
 pub fn detect(summary: &ListingSummary, head: &dyn Fn(&str) -> Option<Vec<u8>>) -> Verdict {
     if summary.files == 0 {
         return reject("the source holds no files");

@@ -63,7 +63,7 @@ mod tests;
 
 use wharf_model::Problem;
 
-pub use detection::detect;
+pub use detection::{RosettaLayout, detect};
 pub use metadata::{
     Camera, CameraCoefficients, CameraType, Intrinsic, MAX_METADATA_BYTES, Metadata, Position,
     Quaternion, Radial, Tangential, check_metadata, parse_metadata,

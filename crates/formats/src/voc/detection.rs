@@ -87,6 +87,34 @@ pub fn detect(summary: &ListingSummary, head: &dyn Fn(&str) -> Option<Vec<u8>>) 
     }
 }
 
+/// Pascal VOC: an XML label file per image, as the devkit lays them out or beside the images.
+pub struct VocLayout;
+
+impl crate::Layout for VocLayout {
+    fn name(&self) -> &'static str {
+        "voc"
+    }
+
+    fn aliases(&self) -> &'static [&'static str] {
+        &["pascal_voc", "pascalvoc"]
+    }
+
+    fn description(&self) -> &'static str {
+        "Pascal VOC XML files, in the devkit's folders or beside their images"
+    }
+
+    fn detect(&self, summary: &ListingSummary, head: &crate::Head<'_>) -> Verdict {
+        detect(summary, head)
+    }
+
+    fn is_structure(&self, path: &str) -> bool {
+        path.split('/')
+            .rev()
+            .skip(1)
+            .any(|folder| folder == "ImageSets")
+    }
+}
+
 fn reject(reason: impl Into<String>) -> Verdict {
     Verdict::Reject {
         reason: reason.into(),

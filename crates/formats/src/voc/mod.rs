@@ -34,7 +34,7 @@ mod tests;
 
 use wharf_model::{Annotation, Problem, ProblemCode};
 
-pub use detection::detect;
+pub use detection::{VocLayout, detect};
 
 use xml::Element;
 

@@ -67,6 +67,7 @@ pub(super) fn read(object: &Element, out: &mut Problems) -> Option<ReadObject> {
             hard: false,
             bounds: None,
             source_format: "voc".to_owned(),
+            parts: Vec::new(),
         },
         shape_name: shape_element.name.clone(),
         shape_line: shape_element.line,

@@ -9,6 +9,27 @@ use crate::{ListingSummary, Verdict};
 /// Judges whether the source is an Xtreme1 / BasicAI tree: `lidar_point_cloud_<N>/` folders
 /// (LiDAR), or `image_<N>/` with `result/` (image), at the top, in `scene_*` folders or under
 /// some other folder.
+/// The Xtreme1 (BasicAI) tree.
+pub struct Xtreme1Layout;
+
+impl crate::Layout for Xtreme1Layout {
+    fn name(&self) -> &'static str {
+        super::FORMAT
+    }
+
+    fn description(&self) -> &'static str {
+        "Xtreme1/BasicAI tree: lidar_point_cloud_N, camera_image_N, camera_config, result"
+    }
+
+    fn detect(&self, summary: &ListingSummary, head: &crate::Head<'_>) -> Verdict {
+        detect(summary, head)
+    }
+
+    fn is_structure(&self, _path: &str) -> bool {
+        false
+    }
+}
+
 pub fn detect(summary: &ListingSummary, head: &dyn Fn(&str) -> Option<Vec<u8>>) -> Verdict {
     let survey = Survey::of(summary);
     if !survey.lidar.is_empty() {

@@ -74,7 +74,7 @@ mod tree;
 mod tests;
 
 pub use camera::{CameraConfig, parse_camera_config};
-pub use detection::detect;
+pub use detection::{Xtreme1Layout, detect};
 pub use json::MAX_JSON_BYTES;
 pub use result::parse_result;
 pub use tree::{TreeKind, Xtreme1Frame, Xtreme1Scene, Xtreme1Tree, check_tree};

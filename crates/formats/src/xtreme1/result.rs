@@ -264,6 +264,7 @@ fn read_object(
         hard: false,
         bounds: None,
         source_format: FORMAT.to_owned(),
+        parts: Vec::new(),
     }))
 }
 

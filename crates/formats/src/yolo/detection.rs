@@ -32,6 +32,36 @@ const HEAD_BYTES: usize = 64 * 1024;
 /// The reason given when there is no names file.
 const NO_NAMES: &str = "no classes.txt, obj.names or data.yaml: class names will be indexes";
 
+/// YOLO: a text label file per image and the class names beside them.
+pub struct YoloLayout;
+
+impl crate::Layout for YoloLayout {
+    fn name(&self) -> &'static str {
+        "yolo"
+    }
+
+    fn aliases(&self) -> &'static [&'static str] {
+        &["ultralytics", "darknet"]
+    }
+
+    fn description(&self) -> &'static str {
+        "YOLO text labels (Ultralytics, Darknet) with data.yaml, classes.txt or obj.names"
+    }
+
+    fn detect(&self, summary: &ListingSummary, head: &crate::Head<'_>) -> Verdict {
+        detect(summary, head)
+    }
+
+    fn is_structure(&self, path: &str) -> bool {
+        let name = crate::detect::file_name(path).to_ascii_lowercase();
+        matches!(
+            name.as_str(),
+            "data.yaml" | "data.yml" | "dataset.yaml" | "dataset.yml" | "classes.txt" | "obj.data"
+        ) || name.ends_with(".names")
+            || name.ends_with(".cache")
+    }
+}
+
 pub fn detect(summary: &ListingSummary, head: &dyn Fn(&str) -> Option<Vec<u8>>) -> Verdict {
     if summary.images() == 0 {
         return reject("no images, so there is nothing for YOLO label files to pair with".into());

@@ -137,6 +137,7 @@ impl Reader<'_> {
             hard: false,
             bounds: None,
             source_format: "yolo".to_owned(),
+            parts: Vec::new(),
         })
     }
 

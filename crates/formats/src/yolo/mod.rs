@@ -37,7 +37,7 @@ mod yaml;
 
 pub use darknet::{DarknetData, parse_darknet_data};
 pub use data_yaml::{DataYaml, parse_data_yaml};
-pub use detection::detect;
+pub use detection::{YoloLayout, detect};
 pub use labels::parse_labels;
 pub use names::parse_class_names;
 

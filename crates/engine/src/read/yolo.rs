@@ -1,81 +1,25 @@
-//! Layouts with one label file beside each image: Pascal VOC (`x.jpg` + `x.xml`) and YOLO
-//! (`x.jpg` + `x.txt`, or `images/…/x.jpg` + `labels/…/x.txt`, with class names in
-//! `data.yaml`, `classes.txt` or `obj.names`).
+//! YOLO: a `.txt` label file per image (`x.jpg` + `x.txt`, or `images/…/x.jpg` +
+//! `labels/…/x.txt`), with class names in `data.yaml`, `classes.txt` or `obj.names`.
 //!
 //! Every image is a sample, labelled when its label file is there. Images are taken in rounds
-//! of [`SAMPLES_PER_ROUND`], whose label files are read together; a label file without an
-//! image is reported and left out.
+//! of [`SAMPLES_PER_ROUND`], whose label files are read together.
 
 use std::collections::{HashMap, HashSet};
 
 use futures::{FutureExt, StreamExt};
-use wharf_formats::voc;
 use wharf_formats::yolo;
-use wharf_model::{LabelDef, Problem, ProblemCode, WharfResult};
+use wharf_model::{LabelDef, WharfResult};
 use wharf_storage::{ObjectEntry, Source};
 
 use super::{
-    FILES_AT_ONCE, Listing, PlannedSample, ReadSink, SAMPLES_PER_ROUND, VOC, YOLO, problems,
-    read_small_files, stem,
+    FILES_AT_ONCE, Listing, PlannedAnnotations, PlannedSample, ReadSink, SAMPLES_PER_ROUND, YOLO,
+    problems, read_small_files,
 };
-
-/// Pascal VOC: every image with a same-name `.xml` beside it.
-pub(super) async fn read_voc(
-    source: &Source,
-    listing: &Listing,
-    sink: &mut impl ReadSink,
-) -> WharfResult<()> {
-    let mut sidecars: HashMap<String, String> = HashMap::new();
-    for xml in listing.with_extension("xml") {
-        match listing.image_for(&xml.path) {
-            Some(image) => {
-                sidecars.insert(image.path.clone(), xml.path.clone());
-            }
-            None => {
-                sink.annotation_file(&xml.path);
-                sink.problem(
-                    Problem::error(
-                        ProblemCode::MissingFile,
-                        &xml.path,
-                        format!(
-                            "'{}' has no image of the same name beside it; its labels are left out",
-                            xml.path
-                        ),
-                    )
-                    .expected(format!("an image such as {}.jpg", stem(&xml.path))),
-                )
-                .await?
-            }
-        }
-    }
-    let images: Vec<&ObjectEntry> = listing.images().collect();
-    for round in images.chunks(SAMPLES_PER_ROUND) {
-        let wanted: Vec<String> = round
-            .iter()
-            .filter_map(|i| sidecars.get(&i.path).cloned())
-            .collect();
-        let mut documents: HashMap<String, voc::VocDocument> = HashMap::new();
-        for (path, bytes) in read_small_files(source, wanted, sink).await? {
-            let document = voc::parse(&bytes, &path);
-            documents.insert(path, document);
-        }
-        for image in round {
-            let mut planned = PlannedSample::of_file((*image).clone(), Vec::new(), VOC);
-            if let Some(document) = sidecars.get(&image.path).and_then(|p| documents.remove(p)) {
-                problems(sink, document.problems).await?;
-                planned.files[0].size_hint = document.width.zip(document.height);
-                planned.annotations = super::PlannedAnnotations::Inline(document.annotations);
-            }
-            sink.sample(planned).await?;
-        }
-    }
-    Ok(())
-}
 
 /// YOLO: class names from `data.yaml`, `classes.txt` or `obj.names`, and a label file per
 /// image. Normalised coordinates are scaled to pixels with the image's size, read from its
 /// header.
-pub(super) async fn read_yolo(
+pub(super) async fn read(
     source: &Source,
     listing: &Listing,
     sink: &mut impl ReadSink,
@@ -139,7 +83,7 @@ pub(super) async fn read_yolo(
                 let path = &sidecars[&image.path];
                 let (annotations, found) = yolo::parse_labels(&bytes, path, &classes, size);
                 problems(sink, found).await?;
-                planned.annotations = super::PlannedAnnotations::Inline(annotations);
+                planned.annotations = PlannedAnnotations::Inline(annotations);
             }
             sink.sample(planned).await?;
         }
