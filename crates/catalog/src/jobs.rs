@@ -138,7 +138,7 @@ pub enum JobOutcome {
 
 const JOB_SELECT: &str = "SELECT j.id, j.kind, j.state, j.dataset_id, d.name AS dataset_name, j.source_uri, \
      c.name AS connection_name, j.options, j.discovered, j.processed, j.imported, j.unchanged, j.skipped, \
-     j.failed, j.removed, j.bytes, j.attempts, j.cancel_requested, j.error_code, j.error_message, j.result, \
+     j.failed, j.removed, j.bytes, j.annotations, j.annotations_skipped, j.attempts, j.cancel_requested, j.error_code, j.error_message, j.result, \
      j.created_at, j.started_at, j.finished_at, j.updated_at \
      FROM jobs j JOIN datasets d ON d.id = j.dataset_id LEFT JOIN connections c ON c.id = j.connection_id";
 
@@ -156,7 +156,8 @@ macro_rules! claim_sql {
             $lock,
             ") AND (state = 'queued' OR (state = 'running' AND lease_expires_at < $3)) ",
             "RETURNING id, workspace_id, dataset_id, source_uri, connection_id, credentials_sealed, options, ",
-            "discovered, processed, imported, unchanged, skipped, failed, removed, bytes, version_number, attempts, lease_owner, checkpoint"
+            "discovered, processed, imported, unchanged, skipped, failed, removed, bytes, annotations, annotations_skipped, ",
+            "version_number, attempts, lease_owner, checkpoint"
         )
     };
 }
@@ -569,7 +570,8 @@ impl Catalog {
         let owned = sqlx::query(
             "UPDATE jobs SET discovered = $1, processed = processed + $2, imported = imported + $3, \
              unchanged = unchanged + $4, skipped = skipped + $5, failed = failed + $6, bytes = bytes + $7, \
-             updated_at = $8, checkpoint = COALESCE($11, checkpoint) WHERE id = $9 AND lease_owner = $10 AND state = 'running'",
+             updated_at = $8, checkpoint = COALESCE($11, checkpoint), annotations = annotations + $12, \
+             annotations_skipped = annotations_skipped + $13 WHERE id = $9 AND lease_owner = $10 AND state = 'running'",
         )
         .bind(batch.discovered)
         .bind(d.processed)
@@ -582,6 +584,8 @@ impl Catalog {
         .bind(&job.id)
         .bind(&job.lease_owner)
         .bind(&batch.checkpoint)
+        .bind(d.annotations)
+        .bind(d.annotations_skipped)
         .execute(&mut *tx)
         .await
         .map_err(db_err)?
@@ -811,6 +815,8 @@ fn counters_from_row(r: &AnyRow) -> WharfResult<JobCounters> {
         failed: r.try_get("failed").map_err(db_err)?,
         removed: r.try_get("removed").map_err(db_err)?,
         bytes: r.try_get("bytes").map_err(db_err)?,
+        annotations: r.try_get("annotations").map_err(db_err)?,
+        annotations_skipped: r.try_get("annotations_skipped").map_err(db_err)?,
     })
 }
 

@@ -157,9 +157,8 @@ struct ImportArgs {
     /// Do not read image headers for width and height.
     #[arg(long)]
     no_probe: bool,
-    /// The source's layout (detected when absent): coco, voc, yolo, rosetta, xtreme1,
-    /// modelarts_manifest, modelarts_dir or plain.
-    #[arg(long)]
+    /// The source's layout, in any case (detected when absent); `--help` lists them.
+    #[arg(long, long_help = format_help())]
     format: Option<String>,
     /// Import the samples without their annotations.
     #[arg(long)]
@@ -207,12 +206,30 @@ pub struct SourceArgs {
     region: Option<String>,
 }
 
+/// What `--format` takes, from the one registry of layouts.
+fn format_help() -> String {
+    let mut help =
+        String::from("The source's layout, in any case (detected when absent); one of:");
+    for layout in wharf_engine::LAYOUTS {
+        let aliases = match layout.aliases() {
+            [] => String::new(),
+            aliases => format!(" (or {})", aliases.join(", ")),
+        };
+        help.push_str(&format!(
+            "\n  {}{aliases}: {}",
+            layout.name(),
+            layout.description()
+        ));
+    }
+    help
+}
+
 #[derive(Args)]
 struct ValidateArgs {
     #[command(flatten)]
     source: SourceArgs,
-    /// The format to read the source as (default: detected).
-    #[arg(long)]
+    /// The format to read the source as, in any case (default: detected); `--help` lists them.
+    #[arg(long, long_help = format_help())]
     format: Option<String>,
     /// With --server: read the source with this stored connection's credentials.
     #[arg(long)]

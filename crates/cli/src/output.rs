@@ -25,11 +25,12 @@ pub fn progress_bar() -> ProgressBar {
 pub fn update_progress(bar: &ProgressBar, job: &Job) {
     let c = &job.counters;
     bar.set_message(format!(
-        "{}: discovered {} · processed {} · imported {} · unchanged {} · failed {} · {} · {:.0}/s",
+        "{}: discovered {} · processed {} · imported {} ({} annotations) · unchanged {} · failed {} · {} · {:.0}/s",
         job.state.as_str(),
         c.discovered,
         c.processed,
         c.imported,
+        c.annotations,
         c.unchanged,
         c.failed,
         human_bytes(c.bytes),
@@ -65,6 +66,10 @@ pub fn job(job: &Job, errors: &[JobError], json: bool) -> Result<()> {
     println!(
         "objects   discovered {}, processed {}, imported {}, unchanged {}, skipped {}, failed {}, removed {}",
         c.discovered, c.processed, c.imported, c.unchanged, c.skipped, c.failed, c.removed
+    );
+    println!(
+        "annotations imported {}, left out by the filters {}",
+        c.annotations, c.annotations_skipped
     );
     println!("bytes     {}", human_bytes(c.bytes));
     println!("rate      {:.1} objects/s", job.rate);

@@ -414,6 +414,19 @@ async fn health_and_openapi_need_no_key(db: Db) {
     }
     assert!(doc["components"]["schemas"]["Job"].is_object());
     assert!(doc["components"]["securitySchemes"]["api_key"].is_object());
+    // The formats a client may name come from the registry of layouts.
+    for schema in ["ImportOptions", "ValidateRequest"] {
+        let names = &doc["components"]["schemas"][schema]["properties"]["format"]["enum"];
+        let names: Vec<&str> = names
+            .as_array()
+            .unwrap_or_else(|| panic!("{schema}.format has no enum: {doc}"))
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
+        for name in ["coco", "voc", "yolo", "modelarts_manifest", "plain"] {
+            assert!(names.contains(&name), "{schema}.format lacks {name}: {names:?}");
+        }
+    }
 }
 
 async fn queued_jobs_cancel_at_once(db: Db) {

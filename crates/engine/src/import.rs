@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
 use wharf_catalog::{BatchWrite, ClaimedJob, LabelCount, NewFile, NewJobError, NewSample};
 use wharf_formats::{PLAIN, pointcloud};
-use wharf_model::{ErrorCode, LabelDef, Problem, Severity, WharfError, WharfResult};
+use wharf_model::{ErrorCode, LabelDef, Problem, ProblemCode, Severity, WharfError, WharfResult};
 use wharf_storage::{Credentials, Source, SourceUri};
 use xxhash_rust::xxh3::xxh3_64;
 
@@ -114,6 +114,7 @@ async fn import_source(
         batch: Vec::new(),
         errors: Vec::new(),
         failed: 0,
+        skipped: 0,
         problems_seen: 0,
         problems_recorded: checkpoint.problems,
         base_processed: job.counters.processed,
@@ -166,6 +167,8 @@ struct ImportSink<'a> {
     errors: Vec<NewJobError>,
     /// Errors of this batch: each is a failed item.
     failed: i64,
+    /// Files of this batch that fit no part of the layout.
+    skipped: i64,
     /// Problems the reader reported in this attempt.
     problems_seen: i64,
     /// Problems recorded by this job so far, this attempt or earlier ones.
@@ -215,6 +218,8 @@ impl ReadSink for ImportSink<'_> {
         self.problems_recorded = self.problems_seen;
         if problem.severity == Severity::Error {
             self.failed += 1;
+        } else if problem.code == ProblemCode::NotUsed {
+            self.skipped += 1;
         }
         let mut message = problem.message;
         for (what, value) in [("found", &problem.found), ("expected", &problem.expected)] {
@@ -255,6 +260,7 @@ impl ImportSink<'_> {
         let mut write = plan_batch(self, items).await?;
         write.errors = std::mem::take(&mut self.errors);
         write.delta.failed += std::mem::take(&mut self.failed);
+        write.delta.skipped += std::mem::take(&mut self.skipped);
         write.delta.processed =
             write.delta.imported + write.delta.unchanged + write.delta.skipped + write.delta.failed;
         self.handled += write.delta.processed;
@@ -342,9 +348,11 @@ async fn plan_batch(sink: &ImportSink<'_>, items: Vec<PlannedSample>) -> WharfRe
         let mut labels = label_counts_of(&sample);
         if left_out(&sample, &labels, options).is_some() {
             write.delta.skipped += 1;
+            write.delta.annotations_skipped += sample.annotation_count();
             continue;
         }
         if !options.import_annotations {
+            write.delta.annotations_skipped += sample.annotation_count();
             labels.clear();
             sample.annotations = PlannedAnnotations::Inline(Vec::new());
         }
@@ -372,7 +380,10 @@ async fn plan_batch(sink: &ImportSink<'_>, items: Vec<PlannedSample>) -> WharfRe
                     fingerprint,
                 });
             }
-            None if !options.import_samples => write.delta.skipped += 1,
+            None if !options.import_samples => {
+                write.delta.skipped += 1;
+                write.delta.annotations_skipped += sample.annotation_count();
+            }
             None => to_write.push(Candidate {
                 sample,
                 labels,
@@ -405,7 +416,9 @@ async fn plan_batch(sink: &ImportSink<'_>, items: Vec<PlannedSample>) -> WharfRe
                 write.delta.imported += 1;
                 write.delta.bytes += files.iter().map(|f| f.size).sum::<i64>();
                 count(&candidate.labels);
-                write.new_samples.push(new_sample(candidate, files));
+                let written = new_sample(candidate, files);
+                write.delta.annotations += written.annotation_count;
+                write.new_samples.push(written);
             }
             Err(e) => {
                 write.delta.failed += 1;

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use wharf_catalog::Catalog;
-use wharf_model::{LabelDef, Problem, Severity, ValidationReport, WharfResult};
+use wharf_model::{LabelDef, Problem, ProblemCode, Severity, ValidationReport, WharfResult};
 use wharf_storage::{AccessPolicy, Credentials, Source};
 
 use crate::credentials::{redact, redact_text};
@@ -145,6 +145,9 @@ impl ReadSink for Report {
         match problem.severity {
             Severity::Error => self.inner.errors += 1,
             Severity::Warning => self.inner.warnings += 1,
+        }
+        if problem.code == ProblemCode::NotUsed {
+            self.inner.skipped += 1;
         }
         if self.inner.problems.len() < MAX_REPORTED {
             self.inner.problems.push(problem);

@@ -68,6 +68,13 @@ pub struct JobCounters {
     pub removed: i64,
     /// Bytes of the objects imported.
     pub bytes: i64,
+    /// Annotations written with the samples imported.
+    #[serde(default)]
+    pub annotations: i64,
+    /// Annotations left out: those of samples the filters left out, and every annotation
+    /// when the import keeps none.
+    #[serde(default)]
+    pub annotations_skipped: i64,
 }
 
 /// What an import may be asked to do beyond the defaults.

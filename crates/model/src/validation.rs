@@ -30,6 +30,10 @@ pub struct ValidationReport {
     pub annotation_files: u64,
     /// Samples the import would make.
     pub samples: u64,
+    /// Files the import would leave out because they fit no part of the layout (each also a
+    /// `not_used` warning).
+    #[serde(default)]
+    pub skipped: u64,
     /// Normalised annotations the import would write.
     pub annotations: u64,
     /// Labels of the label set.

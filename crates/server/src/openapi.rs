@@ -2,6 +2,7 @@
 
 use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{RefOr, Schema};
 
 use crate::routes::*;
 
@@ -16,7 +17,7 @@ use crate::routes::*;
         create_connection, list_connections, get_connection, delete_connection,
         create_project, list_projects,
     ),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &FormatNames),
     security(("api_key" = []))
 )]
 pub(crate) struct ApiDoc;
@@ -30,6 +31,29 @@ impl utoipa::Modify for BearerAuth {
                 "api_key",
                 SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
             );
+        }
+    }
+}
+
+/// `format` takes the names of the layouts Wharf reads: the enum comes from the one registry
+/// of layouts, so a layout added there is in the document too.
+struct FormatNames;
+
+impl utoipa::Modify for FormatNames {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let Some(components) = openapi.components.as_mut() else {
+            return;
+        };
+        let names: Vec<serde_json::Value> = wharf_engine::LAYOUTS
+            .iter()
+            .map(|layout| serde_json::Value::from(layout.name()))
+            .collect();
+        for schema in ["ImportOptions", "ValidateRequest"] {
+            if let Some(RefOr::T(Schema::Object(object))) = components.schemas.get_mut(schema)
+                && let Some(RefOr::T(Schema::Object(format))) = object.properties.get_mut("format")
+            {
+                format.enum_values = Some(names.clone());
+            }
         }
     }
 }

@@ -472,6 +472,18 @@ pub fn png(width: u32, height: u32) -> Vec<u8> {
     bytes
 }
 
+/// The head of a baseline JPEG of `width` × `height`: what a header probe reads.
+pub fn jpeg(width: u16, height: u16) -> Vec<u8> {
+    let mut bytes = vec![
+        0xff, 0xd8, 0xff, 0xe0, 0, 16, b'J', b'F', b'I', b'F', 0, 1, 1, 0, 0, 1, 0, 1, 0, 0,
+    ];
+    bytes.extend_from_slice(&[0xff, 0xc0, 0, 17, 8]);
+    bytes.extend_from_slice(&height.to_be_bytes());
+    bytes.extend_from_slice(&width.to_be_bytes());
+    bytes.extend_from_slice(&[3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1, 0xff, 0xd9]);
+    bytes
+}
+
 /// `n` objects: every third a PNG, the rest small binary blobs, spread over folders.
 pub fn objects(n: usize) -> Vec<(String, Vec<u8>)> {
     (0..n)

@@ -1,24 +1,33 @@
-//! COCO files, streamed.
+//! COCO files, streamed, and gathered onto one sample per image.
 //!
-//! The format reader makes two passes over the file on a blocking thread (images and
-//! categories, then annotations, which it converts on a second thread; see
-//! `wharf_formats::coco`). Annotations come in any order, so
-//! a sample's annotations are gathered from across the file: each is serialised as it is read,
-//! on a second thread, and regrouped by image through temporary files (see `regroup`), in
-//! bounded memory. Once the file is read, every image becomes a sample, in the file's order,
-//! with its annotations as one JSON array, their count and their labels.
+//! A dataset often holds several COCO files over the same images (COCO 2017 keeps captions,
+//! instances, keypoints, panoptic and stuff side by side), and a file may hold several image
+//! records naming one file. Every image file is one sample, with the annotations of every
+//! file and every record that names it: a sample is keyed by the `file_name` it is named by,
+//! the same in every file.
+//!
+//! Files are read one after another on one blocking thread; the format reader makes two passes
+//! over each (images and categories, then annotations, which it converts on a second thread;
+//! see `wharf_formats::coco`). Annotations come in any order, so each is serialised as it is
+//! read, on a third thread, and regrouped by sample through temporary files (see `regroup`),
+//! one regrouping per file, in bounded memory. Once the last file is read, the regroupings are
+//! walked in step and every sample is handed over, in the order its file name was first met,
+//! with the annotations of every file in the files' order as one JSON array, their count and
+//! their labels.
 //!
 //! A sink that keeps no annotations (validate-only) gets the counts alone, and nothing is
 //! spilled.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
+use rustc_hash::FxHashMap;
 use tokio::sync::mpsc;
 use wharf_formats::coco::{self, CocoImage, CocoSink};
 use wharf_model::{Annotation, LabelDef, Problem, ProblemCode, WharfError, WharfResult};
 use wharf_storage::Source;
 
-use super::regroup::Regroup;
+use super::regroup::{Drain, Regroup};
 use super::{
     GatheredAnnotations, Listing, PlannedAnnotations, PlannedFile, PlannedSample, ReadSink,
 };
@@ -31,28 +40,44 @@ const SAMPLES_PER_EVENT: usize = 256;
 enum Event {
     Labels(Vec<LabelDef>),
     Problem(Problem),
-    Samples(Vec<(CocoImage, GatheredAnnotations)>),
+    Samples(Vec<(NamedImage, GatheredAnnotations)>),
     /// The temporary files failed (a full disk): the read cannot go on.
     Failed(String),
 }
 
+/// Reads every COCO file of `files`, in order, onto one sample per image file.
 pub(super) async fn read(
     source: &Source,
-    file: &str,
+    files: Vec<String>,
     listing: &Listing,
     sink: &mut impl ReadSink,
 ) -> WharfResult<()> {
-    let size = listing.entry(file).map_or(0, |e| e.size);
-    CocoReading::start(source, file, size, sink.keeps_annotations())
-        .finish(listing, sink)
-        .await
+    let mut files = files.into_iter();
+    let Some(first) = files.next() else {
+        return Ok(());
+    };
+    CocoReading::start(
+        source,
+        &first,
+        size_of(listing, &first),
+        sink.keeps_annotations(),
+    )
+    .finish(files.collect(), listing, sink)
+    .await
 }
 
-/// A COCO file being read on its own thread. Started before the source is fully listed, it
-/// parses and regroups while the listing goes on; its findings reach the sink, in order, when
-/// it is finished with the listing, which resolves the images' file names.
+fn size_of(listing: &Listing, file: &str) -> u64 {
+    listing.entry(file).map_or(0, |e| e.size)
+}
+
+/// COCO files being read on their own thread. Started with the first file before the source
+/// is fully listed, it parses and regroups while the listing goes on; the other files follow
+/// once the listing is complete, and the findings reach the sink, in order, when it is
+/// finished with the listing, which resolves the images' file names.
 pub(super) struct CocoReading {
-    file: String,
+    first: String,
+    /// More files to read, with their sizes; closed when there are no more.
+    more: std::sync::mpsc::Sender<(String, u64)>,
     events: mpsc::Receiver<Event>,
     reader: tokio_util::task::AbortOnDropHandle<()>,
 }
@@ -62,85 +87,108 @@ impl CocoReading {
     /// when `keep`.
     pub(super) fn start(source: &Source, file: &str, size: u64, keep: bool) -> Self {
         let (tx, events) = mpsc::channel(EVENTS_AHEAD);
+        let (more, more_files) = std::sync::mpsc::channel::<(String, u64)>();
         let runtime = tokio::runtime::Handle::current();
         let reader_source = source.clone();
-        let path = file.to_owned();
+        let first = (file.to_owned(), size);
         let reader = tokio::task::spawn_blocking(move || {
             let mut gather = Gather {
                 tx,
                 keep,
-                expected_bytes: size,
-                images: Vec::new(),
+                samples: Vec::new(),
+                by_name: FxHashMap::default(),
+                last_file: Vec::new(),
+                file: String::new(),
+                file_size: 0,
+                files_read: 0,
+                places: Vec::new(),
                 counts: Vec::new(),
                 pending: Vec::new(),
                 spill: None,
+                regroups: Vec::new(),
                 failed: None,
             };
-            let open = || {
-                runtime
-                    .block_on(reader_source.blocking_reader(&path))
-                    .map_err(|e| std::io::Error::other(e.message))
-            };
-            coco::read(open, &path, &mut gather);
+            for (path, size) in std::iter::once(first).chain(more_files) {
+                let open = || {
+                    runtime
+                        .block_on(reader_source.blocking_reader(&path))
+                        .map_err(|e| std::io::Error::other(e.message))
+                };
+                gather.begin_file(&path, size);
+                coco::read(open, &path, &mut gather);
+                gather.end_file();
+            }
             gather.finish();
         });
         Self {
-            file: file.to_owned(),
+            first: file.to_owned(),
+            more,
             events,
             // Stops the reader's thread at its next send when the sink gives up early.
             reader: tokio_util::task::AbortOnDropHandle::new(reader),
         }
     }
 
+    /// The file the reading started with.
     pub(super) fn file(&self) -> &str {
-        &self.file
+        &self.first
     }
 
-    /// Hands what the file holds to `sink`, its images resolved against the full `listing`.
+    /// Reads `more` files after the first, and hands what they all hold to `sink`, their
+    /// images resolved against the full `listing`.
     pub(super) async fn finish(
         mut self,
+        more: Vec<String>,
         listing: &Listing,
         sink: &mut impl ReadSink,
     ) -> WharfResult<()> {
-        let file = self.file.as_str();
-        sink.annotation_file(file);
+        sink.annotation_file(&self.first);
+        for file in more {
+            sink.annotation_file(&file);
+            let size = size_of(listing, &file);
+            // A closed channel means the reader stopped; awaiting it below says why.
+            let _ = self.more.send((file, size));
+        }
+        drop(self.more);
+        let mut emitted = std::collections::HashSet::new();
         while let Some(event) = self.events.recv().await {
             match event {
                 Event::Labels(labels) => sink.labels(labels).await?,
                 Event::Problem(problem) => sink.problem(problem).await?,
                 Event::Samples(samples) => {
                     for (image, annotations) in samples {
-                        sample(file, listing, image, annotations, sink).await?;
+                        sample(listing, image, annotations, &mut emitted, sink).await?;
                     }
                 }
                 Event::Failed(message) => {
                     return Err(WharfError::internal(format!(
-                        "regrouping the annotations of {file} through temporary files failed: {message}"
+                        "regrouping the COCO annotations through temporary files failed: {message}"
                     )));
                 }
             }
         }
         if let Err(e) = self.reader.await {
-            sink.problem(super::reader_stopped(file, e)).await?;
+            sink.problem(super::reader_stopped(&self.first, e)).await?;
         }
         Ok(())
     }
 }
 
 /// Hands an image over as a sample, or reports it when its file is not in the source.
-async fn sample(
-    file: &str,
-    listing: &Listing,
-    image: CocoImage,
+async fn sample<'l>(
+    listing: &'l Listing,
+    named: NamedImage,
     annotations: GatheredAnnotations,
+    emitted: &mut std::collections::HashSet<&'l str>,
     sink: &mut impl ReadSink,
 ) -> WharfResult<()> {
+    let NamedImage { image, file } = named;
     let Some(entry) = listing.resolve(&image.file_name) else {
         return sink
             .problem(
                 Problem::error(
                     ProblemCode::MissingFile,
-                    file,
+                    &*file,
                     format!(
                         "image {} names '{}', which is not in the source; its sample is left out",
                         image.id, image.file_name
@@ -152,6 +200,23 @@ async fn sample(
             )
             .await;
     };
+    if !emitted.insert(&entry.path) {
+        return sink
+            .problem(
+                Problem::error(
+                    ProblemCode::Merged,
+                    &*file,
+                    format!(
+                        "image {} names '{}', which is '{}', a file another image record names in other words; its {} annotations are left out",
+                        image.id, image.file_name, entry.path, annotations.count
+                    ),
+                )
+                .field("file_name")
+                .found(&image.file_name)
+                .expected("one spelling of an image's file name across the COCO files"),
+            )
+            .await;
+    }
     sink.sample(PlannedSample {
         key: entry.path.clone(),
         files: vec![PlannedFile {
@@ -168,20 +233,37 @@ async fn sample(
     .await
 }
 
-/// The reader thread's sink: forwards labels and problems, and gathers annotations by image.
+/// An image record, and the file that first named its image.
+struct NamedImage {
+    image: CocoImage,
+    file: Arc<str>,
+}
+
+/// The reader thread's sink: forwards labels and problems, and gathers annotations by sample.
 struct Gather {
     tx: mpsc::Sender<Event>,
     keep: bool,
-    /// The size of the file, to size the regrouping.
-    expected_bytes: u64,
-    /// Images in file order; an image's place is its key in the regrouping.
-    images: Vec<CocoImage>,
-    /// Annotations per image, when they are only counted.
+    /// One per sample, in the order their file names were first met: the first image record
+    /// that named it. A sample's place here is its key in the regroupings.
+    samples: Vec<NamedImage>,
+    by_name: FxHashMap<String, u32>,
+    /// For each sample, one more than the index of the last file that named it.
+    last_file: Vec<u32>,
+    /// The file being read, its size (to size its regrouping), and how many were read
+    /// before it.
+    file: String,
+    file_size: u64,
+    files_read: u32,
+    /// The current file's images by their place in it: their samples.
+    places: Vec<u32>,
+    /// Annotations per sample, when they are only counted.
     counts: Vec<u32>,
     /// Annotations read and not yet handed to the spill thread.
     pending: Vec<(u32, Annotation)>,
     spill: Option<Spill>,
-    /// The spill thread could not start: annotations are no longer kept.
+    /// The regroupings of the files read so far, in order.
+    regroups: Vec<Regroup>,
+    /// A spill thread failed: annotations are no longer kept.
     failed: Option<std::io::Error>,
 }
 
@@ -206,9 +288,9 @@ impl Spill {
                 let mut regroup = Regroup::new(keys, expected_bytes);
                 let mut record = Vec::new();
                 for annotations in rx {
-                    for (image, annotation) in annotations {
+                    for (key, annotation) in annotations {
                         encode(&annotation, &mut record)?;
-                        regroup.push(image, &record)?;
+                        regroup.push(key, &record)?;
                     }
                 }
                 Ok(regroup)
@@ -248,43 +330,56 @@ impl Gather {
         let _ = self.tx.blocking_send(event);
     }
 
-    /// Hands the pending annotations to the spill thread, starting it on the first call.
+    fn begin_file(&mut self, file: &str, size: u64) {
+        file.clone_into(&mut self.file);
+        self.file_size = size;
+        self.places.clear();
+    }
+
+    /// Hands the file's last annotations over and keeps its regrouping.
+    fn end_file(&mut self) {
+        if let Err(e) = self.hand_over() {
+            self.failed.get_or_insert(e);
+        }
+        match self.spill.take().map(Spill::finish).transpose() {
+            Ok(Some(regroup)) => self.regroups.push(regroup),
+            Ok(None) => {}
+            Err(e) => {
+                self.failed.get_or_insert(e);
+            }
+        }
+        self.files_read += 1;
+    }
+
+    /// Hands the pending annotations to the spill thread, starting it on the first call of a
+    /// file (every sample the file can name is known by then: images come first).
     fn hand_over(&mut self) -> std::io::Result<()> {
-        if self.pending.is_empty() {
+        if self.pending.is_empty() || self.failed.is_some() {
+            self.pending.clear();
             return Ok(());
         }
         let spill = match &mut self.spill {
             Some(spill) => spill,
             None => self
                 .spill
-                .insert(Spill::start(self.images.len() as u32, self.expected_bytes)?),
+                .insert(Spill::start(self.samples.len() as u32, self.file_size)?),
         };
         let batch = std::mem::replace(
             &mut self.pending,
             Vec::with_capacity(ANNOTATIONS_PER_HAND_OVER),
         );
-        // A closed channel means the spill thread failed; `finish` reports why.
+        // A closed channel means the spill thread failed; `end_file` reports why.
         let _ = spill.tx.send(batch);
         Ok(())
     }
 
-    /// Sends every image as a sample, with what was gathered of its annotations.
+    /// Sends every sample with what was gathered of its annotations from every file.
     fn finish(mut self) {
         if let Some(e) = self.failed.take() {
             self.send(Event::Failed(e.to_string()));
             return;
         }
-        let spilled = self
-            .hand_over()
-            .and_then(|()| self.spill.take().map(Spill::finish).transpose());
-        let regroup = match spilled {
-            Ok(regroup) => regroup,
-            Err(e) => {
-                self.send(Event::Failed(e.to_string()));
-                return;
-            }
-        };
-        let images = std::mem::take(&mut self.images);
+        let samples = std::mem::take(&mut self.samples);
         let mut batch = Vec::with_capacity(SAMPLES_PER_EVENT);
         let send_samples = |batch: &mut Vec<_>, force: bool| {
             if batch.len() >= SAMPLES_PER_EVENT || (force && !batch.is_empty()) {
@@ -294,8 +389,8 @@ impl Gather {
                 )));
             }
         };
-        let Some(regroup) = regroup else {
-            for (key, image) in images.into_iter().enumerate() {
+        if !self.keep {
+            for (key, image) in samples.into_iter().enumerate() {
                 let count = self.counts.get(key).copied().unwrap_or(0);
                 batch.push((
                     image,
@@ -308,24 +403,31 @@ impl Gather {
             }
             send_samples(&mut batch, true);
             return;
+        }
+        let mut drains: Vec<Drain> = std::mem::take(&mut self.regroups)
+            .into_iter()
+            .map(Regroup::into_drain)
+            .collect();
+        let drained = || -> std::io::Result<()> {
+            for (key, image) in (0u32..).zip(samples) {
+                for drain in &mut drains {
+                    drain.load(key)?;
+                }
+                let records: Vec<&[u8]> = drains.iter().flat_map(|d| d.records(key)).collect();
+                batch.push((image, gathered(&records)));
+                send_samples(&mut batch, false);
+            }
+            Ok(())
         };
-        let mut images = images.into_iter();
-        let drained = regroup.drain(|_, records| {
-            let Some(image) = images.next() else {
-                return Ok(());
-            };
-            batch.push((image, gathered(records)));
-            send_samples(&mut batch, false);
-            Ok::<(), std::io::Error>(())
-        });
+        let result = drained();
         send_samples(&mut batch, true);
-        if let Err(e) = drained {
+        if let Err(e) = result {
             self.send(Event::Failed(e.to_string()));
         }
     }
 }
 
-/// One image's records as its annotations: a JSON array, the count and the labels.
+/// One sample's records as its annotations: a JSON array, the count and the labels.
 fn gathered(records: &[&[u8]]) -> GatheredAnnotations {
     let mut json = Vec::with_capacity(2 + records.iter().map(|r| r.len() + 1).sum::<usize>());
     json.push(b'[');
@@ -368,18 +470,47 @@ impl CocoSink for Gather {
     }
 
     fn image(&mut self, image: &CocoImage) {
-        self.images.push(image.clone());
-        if !self.keep {
-            self.counts.push(0);
-        }
+        let name = image.file_name.trim_start_matches("./");
+        let this_file = self.files_read + 1;
+        let key = match self.by_name.get(name) {
+            Some(&key) => {
+                let last = std::mem::replace(&mut self.last_file[key as usize], this_file);
+                if last == this_file {
+                    let first = &self.samples[key as usize].image;
+                    let message = format!(
+                        "image {} names '{}', as image {} does; both records' annotations go to one sample",
+                        image.id, image.file_name, first.id
+                    );
+                    self.send(Event::Problem(
+                        Problem::warning(ProblemCode::Merged, &self.file, message)
+                            .field("file_name")
+                            .found(&image.file_name)
+                            .expected("one image record per file"),
+                    ));
+                }
+                key
+            }
+            None => {
+                let key = self.samples.len() as u32;
+                self.by_name.insert(name.to_owned(), key);
+                self.samples.push(NamedImage {
+                    image: image.clone(),
+                    file: Arc::from(self.file.as_str()),
+                });
+                self.last_file.push(this_file);
+                self.counts.push(0);
+                key
+            }
+        };
+        self.places.push(key);
     }
 
     fn annotation(&mut self, image: u32, annotation: Annotation) {
-        if image as usize >= self.images.len() {
+        let Some(&key) = self.places.get(image as usize) else {
             return;
-        }
+        };
         if !self.keep {
-            if let Some(count) = self.counts.get_mut(image as usize) {
+            if let Some(count) = self.counts.get_mut(key as usize) {
                 *count += 1;
             }
             return;
@@ -387,7 +518,7 @@ impl CocoSink for Gather {
         if self.failed.is_some() {
             return;
         }
-        self.pending.push((image, annotation));
+        self.pending.push((key, annotation));
         if self.pending.len() >= ANNOTATIONS_PER_HAND_OVER
             && let Err(e) = self.hand_over()
         {

@@ -33,8 +33,9 @@
 //! # Time
 //!
 //! Listing a large bucket takes minutes. When the format is `coco`, the first listed JSON file
-//! that opens as a COCO file is read while the listing goes on; what it holds reaches the sink
-//! once the listing is complete, in the same order as ever.
+//! that opens as a COCO file is read while the listing goes on; the other COCO files follow
+//! once the listing is complete, and what they hold reaches the sink in the same order as
+//! ever.
 
 mod coco;
 mod modelarts;
@@ -244,7 +245,7 @@ pub(crate) async fn read_source(
             files,
         });
     }
-    let (listing, mut started) = list(source, sink, format == Some(coco_format::FORMAT)).await?;
+    let (listing, started) = list(source, sink, format == Some(coco_format::FORMAT)).await?;
     let heads = read_heads(source, &listing.summary).await;
     let head = |path: &str| heads.get(path).cloned();
     let verdicts = wharf_formats::detect(&listing.summary, &head);
@@ -270,11 +271,13 @@ pub(crate) async fn read_source(
     let sink = &mut tracked;
     match chosen.as_str() {
         coco_format::FORMAT => {
-            for file in coco_format::annotation_files(&listing.summary, &head) {
-                match started.take_if(|reading| reading.file() == file) {
-                    Some(reading) => reading.finish(&listing, sink).await?,
-                    None => coco::read(source, &file, &listing, sink).await?,
+            let mut files = coco_format::annotation_files(&listing.summary, &head);
+            match started {
+                Some(reading) if files.iter().any(|f| f == reading.file()) => {
+                    files.retain(|f| f != reading.file());
+                    reading.finish(files, &listing, sink).await?
                 }
+                _ => coco::read(source, files, &listing, sink).await?,
             }
         }
         VOC => voc::read(source, &listing, sink).await?,

@@ -3,8 +3,8 @@
 //! A COCO file lists its annotations in any order, yet a sample wants all of its own together.
 //! Holding every annotation until the file ends would cost memory in proportion to the file.
 //! Instead each record is appended to one of a few temporary files, the bucket of its key's
-//! range (keys are dense: `0..keys`, an image's place in the file). Once every record is in,
-//! the buckets are read back one at a time, in key order; within a bucket, records are ordered
+//! range (keys are dense: `0..keys`, a sample's place). Once every record is in, the buckets
+//! are read back one at a time, in key order ([`Drain`]); within a bucket, records are ordered
 //! by key, and records of one key keep the order they came in. Memory is one bucket, a few tens
 //! of megabytes, whatever the file's size; the temporary files go away with the regrouping.
 
@@ -20,7 +20,6 @@ const HEADER: usize = 8;
 
 /// Records of keys `0..keys`, spilled to temporary files by key range.
 pub(crate) struct Regroup {
-    keys: u32,
     keys_per_bucket: u32,
     /// Opened on their first record.
     buckets: Vec<Option<BufWriter<File>>>,
@@ -36,7 +35,6 @@ impl Regroup {
         let keys_per_bucket = u64::from(keys).div_ceil(buckets).max(1) as u32;
         let count = keys.div_ceil(keys_per_bucket).max(1) as usize;
         Self {
-            keys,
             keys_per_bucket,
             buckets: (0..count).map(|_| None).collect(),
         }
@@ -59,49 +57,90 @@ impl Regroup {
         bucket.write_all(record)
     }
 
-    /// Calls `each` for every key in order, with its records in the order they were pushed
-    /// (none for a key without records). Stops at the first error `each` returns.
-    pub fn drain<E: From<std::io::Error>>(
-        self,
-        mut each: impl FnMut(u32, &[&[u8]]) -> Result<(), E>,
-    ) -> Result<(), E> {
-        let mut bytes = Vec::new();
-        // Each record as its key and its place in `bytes`.
-        let mut records: Vec<(u32, usize, usize)> = Vec::new();
-        for (index, bucket) in self.buckets.into_iter().enumerate() {
-            let first = index as u32 * self.keys_per_bucket;
-            let end = first.saturating_add(self.keys_per_bucket).min(self.keys);
-            bytes.clear();
-            if let Some(bucket) = bucket {
-                let mut file = bucket.into_inner().map_err(|e| e.into_error())?;
+    /// Reads the records back, key by key; see [`Drain`].
+    pub fn into_drain(self) -> Drain {
+        Drain {
+            keys_per_bucket: self.keys_per_bucket,
+            buckets: self.buckets.into_iter(),
+            next_bucket: 0,
+            loaded: None,
+            bytes: Vec::new(),
+            records: Vec::new(),
+            at: 0,
+        }
+    }
+}
+
+/// The records of a regrouping, read back one bucket at a time as keys are asked for in
+/// increasing order. Several regroupings over the same keys (one per annotation file) can be
+/// walked in step: [`Drain::load`] each for a key, then [`Drain::records`] from each.
+pub(crate) struct Drain {
+    keys_per_bucket: u32,
+    buckets: std::vec::IntoIter<Option<BufWriter<File>>>,
+    /// The index of the next bucket to load.
+    next_bucket: u32,
+    /// The index of the bucket in `bytes`.
+    loaded: Option<u32>,
+    bytes: Vec<u8>,
+    /// The loaded bucket's records as their key and their place in `bytes`, by key.
+    records: Vec<(u32, usize, usize)>,
+    /// The first record not yet passed over.
+    at: usize,
+}
+
+impl Drain {
+    /// Makes the records of `key` available to [`Drain::records`], reading the bucket that
+    /// holds them. Keys must be asked for in increasing order; a key past the regrouping's
+    /// range has no records.
+    pub fn load(&mut self, key: u32) -> std::io::Result<()> {
+        let bucket = key / self.keys_per_bucket;
+        while self.loaded.is_none_or(|loaded| loaded < bucket) {
+            let Some(next) = self.buckets.next() else {
+                self.loaded = Some(u32::MAX);
+                self.records.clear();
+                self.at = 0;
+                return Ok(());
+            };
+            self.bytes.clear();
+            self.records.clear();
+            self.at = 0;
+            self.loaded = Some(self.next_bucket);
+            self.next_bucket += 1;
+            if let Some(writer) = next {
+                let mut file = writer.into_inner().map_err(|e| e.into_error())?;
                 file.seek(SeekFrom::Start(0))?;
-                file.read_to_end(&mut bytes)?;
+                file.read_to_end(&mut self.bytes)?;
             }
-            records.clear();
             let mut at = 0;
-            while let Some(header) = bytes.get(at..at + HEADER) {
+            while let Some(header) = self.bytes.get(at..at + HEADER) {
                 let key = u32::from_le_bytes([header[0], header[1], header[2], header[3]]);
                 let len = u32::from_le_bytes([header[4], header[5], header[6], header[7]]) as usize;
                 let start = at + HEADER;
-                if start + len > bytes.len() {
-                    return Err(std::io::Error::other("a temporary file was cut short").into());
+                if start + len > self.bytes.len() {
+                    return Err(std::io::Error::other("a temporary file was cut short"));
                 }
-                records.push((key, start, start + len));
+                self.records.push((key, start, start + len));
                 at = start + len;
             }
             // Stable: records of one key stay in the order they came.
-            records.sort_by_key(|(key, ..)| *key);
-            let mut next = records.iter().peekable();
-            let mut group: Vec<&[u8]> = Vec::new();
-            for key in first..end {
-                group.clear();
-                while let Some((_, start, end)) = next.next_if(|(k, ..)| *k == key) {
-                    group.push(&bytes[*start..*end]);
-                }
-                each(key, &group)?;
-            }
+            self.records.sort_by_key(|(key, ..)| *key);
+        }
+        while self
+            .records
+            .get(self.at)
+            .is_some_and(|(first, ..)| *first < key)
+        {
+            self.at += 1;
         }
         Ok(())
+    }
+
+    /// The records of `key`, in the order they were pushed, once [`Drain::load`]ed.
+    pub fn records(&self, key: u32) -> impl Iterator<Item = &[u8]> {
+        self.records[self.at.min(self.records.len())..]
+            .iter()
+            .take_while(move |(k, ..)| *k == key)
+            .map(|(_, start, end)| &self.bytes[*start..*end])
     }
 }
 
@@ -109,21 +148,18 @@ impl Regroup {
 mod tests {
     use super::*;
 
-    fn drained(regroup: Regroup) -> Vec<(u32, Vec<String>)> {
-        let mut out = Vec::new();
-        regroup
-            .drain(|key, records| {
-                out.push((
-                    key,
-                    records
-                        .iter()
-                        .map(|r| String::from_utf8_lossy(r).into_owned())
-                        .collect(),
-                ));
-                Ok::<(), std::io::Error>(())
+    fn drained(regroup: Regroup, keys: u32) -> Vec<(u32, Vec<String>)> {
+        let mut drain = regroup.into_drain();
+        (0..keys)
+            .map(|key| {
+                drain.load(key).unwrap();
+                let records = drain
+                    .records(key)
+                    .map(|r| String::from_utf8_lossy(r).into_owned())
+                    .collect();
+                (key, records)
             })
-            .unwrap();
-        out
+            .collect()
     }
 
     #[test]
@@ -135,7 +171,7 @@ mod tests {
         }
         let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         assert_eq!(
-            drained(regroup),
+            drained(regroup, 5),
             vec![
                 (0, strings(&["b", "e"])),
                 (1, strings(&[""])),
@@ -148,8 +184,34 @@ mod tests {
 
     #[test]
     fn keys_without_records_are_still_visited() {
-        assert_eq!(drained(Regroup::new(2, 0)), vec![(0, vec![]), (1, vec![])]);
-        assert!(drained(Regroup::new(0, 1 << 30)).is_empty());
+        assert_eq!(
+            drained(Regroup::new(2, 0), 2),
+            vec![(0, vec![]), (1, vec![])]
+        );
+        assert!(drained(Regroup::new(0, 1 << 30), 0).is_empty());
+    }
+
+    #[test]
+    fn regroupings_over_the_same_keys_are_walked_in_step() {
+        let mut first = Regroup::new(4, 0);
+        let mut second = Regroup::new(6, 2 * BUCKET_BYTES);
+        for (key, record) in [(3, "a"), (0, "b")] {
+            first.push(key, record.as_bytes()).unwrap();
+        }
+        for (key, record) in [(5, "c"), (3, "d"), (0, "e")] {
+            second.push(key, record.as_bytes()).unwrap();
+        }
+        let mut drains = [first.into_drain(), second.into_drain()];
+        let mut out = Vec::new();
+        for key in 0..6 {
+            for drain in &mut drains {
+                drain.load(key).unwrap();
+            }
+            let records: Vec<&[u8]> = drains.iter().flat_map(|d| d.records(key)).collect();
+            out.push(records.concat());
+        }
+        let expected: [&[u8]; 6] = [b"be", b"", b"", b"ad", b"", b"c"];
+        assert_eq!(out, expected);
     }
 
     #[test]

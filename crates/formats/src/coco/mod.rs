@@ -8,15 +8,24 @@
 //! stream one at a time (see `json_stream`). Annotation records are parsed and checked on a
 //! thread of their own while the file is scanned, and reach the sink in file order.
 //!
+//! A dataset often has several COCO files over the same images (COCO 2017: `captions_*`,
+//! `instances_*`, `person_keypoints_*`, `image_info_*`, `panoptic_*`, `stuff_*`): each is read
+//! on its own, and the caller gathers their annotations onto one sample per image file.
+//!
 //! Decisions:
 //! - Every image becomes a sample, annotated or not.
-//! - A COCO annotation becomes one normalised annotation: its mask or polygon, with its `bbox`
-//!   as the annotation's bounds, or its box alone. Keypoints and captions are annotations of
-//!   their own, linked to it by the attribute `coco_id`.
-//! - `iscrowd: 1` marks an annotation `difficult`; `score` (detection results) becomes its
-//!   confidence.
-//! - A box or polygon reaching outside its image is kept with a warning; a negative size, a
-//!   missing image or category, or a duplicate id leaves the annotation out with an error.
+//! - One COCO record is one normalised annotation. Its shape is the most telling one it holds
+//!   (keypoints, else its mask or polygon, else its caption, else its box), with its `bbox` as
+//!   the annotation's bounds; any other shape it holds (a person's outline beside its
+//!   keypoints) is a part of it.
+//! - A panoptic record (`segments_info` and the `file_name` of a PNG in the folder named after
+//!   the JSON file) is one annotation per segment, a [`Shape::SegmentMask`] of that PNG.
+//! - `iscrowd: 1` is kept as the attribute [`ISCROWD`]: a crowd region is not a difficult one.
+//!   `score` (detection results) becomes the confidence.
+//! - A caption whose `category_id` names no category (captions files write 0) is a caption.
+//! - A box or polygon reaching outside its image, or a box without area, is kept with a
+//!   warning; a negative size, a missing image or category, or a duplicate id leaves the
+//!   annotation out with an error.
 
 mod records;
 
@@ -26,14 +35,20 @@ use std::sync::mpsc;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde_json::Value;
-use wharf_model::{Annotation, LabelDef, Problem, ProblemCode, Shape};
+use wharf_model::{Annotation, AnnotationPart, LabelDef, Problem, ProblemCode, Shape};
 
 use crate::detect::file_name;
 use crate::json_stream::{Element, ElementSink, Skipped, scan_top_level_arrays};
 use crate::{ListingSummary, Verdict};
-use records::{ABSURD, Expect, RawAnnotation, RawCategory, RawImage, Segmentation, diagnose};
+use records::{
+    ABSURD, Expect, RawAnnotation, RawCategory, RawImage, RawSegment, Segmentation, diagnose,
+};
 
 pub const FORMAT: &str = "coco";
+/// The label of a caption, whose record names no category.
+const CAPTION: &str = "caption";
+/// The attribute that keeps COCO's `iscrowd: 1`: a crowd region, which is not a difficult one.
+pub const ISCROWD: &str = "iscrowd";
 
 /// COCO JSON annotation files beside their images.
 pub struct CocoLayout;
@@ -207,9 +222,16 @@ pub fn detect(summary: &ListingSummary, head: &dyn Fn(&str) -> Option<Vec<u8>>) 
     };
     let named = files.iter().any(|f| {
         let name = file_name(f);
-        ["instances", "person_keypoints", "captions"]
-            .iter()
-            .any(|p| name.starts_with(p))
+        [
+            "instances",
+            "person_keypoints",
+            "captions",
+            "panoptic",
+            "stuff",
+            "image_info",
+        ]
+        .iter()
+        .any(|p| name.starts_with(p))
     });
     let mut reasons = vec![format!("{first} opens with COCO keys")];
     if files.len() > 1 {
@@ -217,7 +239,7 @@ pub fn detect(summary: &ListingSummary, head: &dyn Fn(&str) -> Option<Vec<u8>>) 
     }
     if named {
         reasons.push(
-            "annotation files carry COCO names (instances_*, person_keypoints_*, captions_*)"
+            "annotation files carry COCO names (instances_*, person_keypoints_*, captions_*, panoptic_*, ...)"
                 .to_owned(),
         );
     }
@@ -806,9 +828,16 @@ impl Converter<'_> {
             );
             return (raw.id, None);
         };
-        let mut label = match (raw.category_id, &raw.caption) {
-            (Some(category), _) => match self.categories.get(&category) {
+        if let Some(segments) = raw.segments_info {
+            self.panoptic(segments, raw.file_name, width, height, element);
+            return (raw.id, Some(image));
+        }
+        let label = match (raw.category_id, &raw.caption) {
+            (Some(category), caption) => match self.categories.get(&category) {
                 Some(name) => name.clone(),
+                // Captions files give `category_id: 0` and no categories; pycocotools reads
+                // them all the same.
+                None if caption.is_some() => CAPTION.to_owned(),
                 None => {
                     self.problems.push(
                         reject(ProblemCode::UnknownReference, "category_id", format!("{} names category {category}, which is not in \"categories\"; the annotation is left out", path()))
@@ -818,7 +847,7 @@ impl Converter<'_> {
                     return (raw.id, None);
                 }
             },
-            (None, Some(_)) => "caption".to_owned(),
+            (None, Some(_)) => CAPTION.to_owned(),
             (None, None) => {
                 self.problems.push(
                     reject(
@@ -832,22 +861,22 @@ impl Converter<'_> {
             }
         };
         let bounds = match raw.bbox {
-            Some(bbox) => match self.check_box(bbox, width, height, element) {
-                Some(bounds) => Some(bounds),
-                None => return (raw.id, None),
-            },
+            Some(bbox) => {
+                match self.check_box(bbox, width, height, element, &format!("{}.bbox", path())) {
+                    Some(bounds) => Some(bounds),
+                    None => return (raw.id, None),
+                }
+            }
             None => None,
         };
-        let mut shapes = Vec::new();
-        if let Some(segmentation) = raw.segmentation {
-            shapes.extend(self.mask(segmentation, width, height, element));
-        }
-        if let Some(points) = raw.keypoints {
-            if points.len() % 3 == 0 && !points.is_empty() {
-                shapes.push(Shape::Keypoints {
-                    points: points.chunks_exact(3).map(|p| [p[0], p[1], p[2]]).collect(),
-                });
-            } else if !points.is_empty() {
+        let mask = raw
+            .segmentation
+            .and_then(|segmentation| self.mask(segmentation, width, height, element));
+        let keypoints = match raw.keypoints {
+            Some(points) if points.len() % 3 == 0 && !points.is_empty() => Some(Shape::Keypoints {
+                points: points.chunks_exact(3).map(|p| [p[0], p[1], p[2]]).collect(),
+            }),
+            Some(points) if !points.is_empty() => {
                 self.problems.push(
                     Problem::warning(
                         ProblemCode::InvalidValue,
@@ -862,22 +891,29 @@ impl Converter<'_> {
                     .at_path(format!("{}.keypoints", path()))
                     .field("keypoints"),
                 );
+                None
             }
-        }
-        if let Some(text) = raw.caption {
-            shapes.push(Shape::Text { text });
-        }
-        if shapes.is_empty() {
-            shapes.push(match bounds {
-                Some([x_min, y_min, x_max, y_max]) => Shape::Box {
-                    x_min,
-                    y_min,
-                    x_max,
-                    y_max,
-                },
-                None => Shape::Class,
-            });
-        }
+            _ => None,
+        };
+        let text = raw.caption.map(|text| Shape::Text { text });
+        // One record is one annotation: its most telling shape, and the others it holds (a
+        // person's outline beside its keypoints) as parts of it.
+        let mut shapes = [keypoints, mask, text].into_iter().flatten();
+        let shape = shapes.next().unwrap_or(match bounds {
+            Some([x_min, y_min, x_max, y_max]) => Shape::Box {
+                x_min,
+                y_min,
+                x_max,
+                y_max,
+            },
+            None => Shape::Class,
+        });
+        let parts = shapes
+            .map(|shape| AnnotationPart {
+                label: label.clone(),
+                shape,
+            })
+            .collect();
         let mut attributes: BTreeMap<String, Value> =
             raw.attributes.unwrap_or_default().into_iter().collect();
         if let Some(id) = raw.id {
@@ -889,46 +925,120 @@ impl Converter<'_> {
         if let Some(n) = raw.num_keypoints {
             attributes.insert("num_keypoints".to_owned(), Value::from(n));
         }
-        let mut shapes = shapes.into_iter().peekable();
-        while let Some(shape) = shapes.next() {
-            // A box is its own bounds.
-            let bounds = bounds.filter(|_| !matches!(shape, Shape::Box { .. }));
-            // The last shape takes the label and attributes; only the ones before it copy them.
-            let (label, attributes) = if shapes.peek().is_some() {
-                (label.clone(), attributes.clone())
-            } else {
-                (std::mem::take(&mut label), std::mem::take(&mut attributes))
+        if raw.iscrowd == Some(1) {
+            attributes.insert(ISCROWD.to_owned(), Value::Bool(true));
+        }
+        // A box is its own bounds.
+        let bounds = bounds.filter(|_| !matches!(shape, Shape::Box { .. }));
+        self.annotations.push(Annotation {
+            label,
+            shape,
+            bounds,
+            attributes,
+            confidence: raw.score,
+            annotated_by: None,
+            difficult: false,
+            hard: false,
+            source_format: FORMAT.to_owned(),
+            parts,
+        });
+        (raw.id, Some(image))
+    }
+
+    /// A panoptic record: one annotation per segment, each the pixels of the record's PNG
+    /// (in the folder named after the JSON file) that carry the segment's id.
+    fn panoptic(
+        &mut self,
+        segments: Vec<RawSegment>,
+        mask: Option<String>,
+        width: Option<u32>,
+        height: Option<u32>,
+        element: &Element<'_>,
+    ) {
+        let path = element.json_path();
+        let Some(mask) = mask else {
+            self.problems.push(
+                Problem::error(
+                    ProblemCode::MissingField,
+                    self.file,
+                    format!("{path} has segments_info but no file_name; its segments are left out"),
+                )
+                .at_line(element.line)
+                .at_path(format!("{path}.file_name"))
+                .field("file_name")
+                .expected("the name of the record's PNG in the panoptic folder"),
+            );
+            return;
+        };
+        let file = format!("{}/{mask}", panoptic_folder(self.file));
+        for (i, segment) in segments.into_iter().enumerate() {
+            let at = format!("{path}.segments_info[{i}]");
+            let Some(label) = self.categories.get(&segment.category_id).cloned() else {
+                self.problems.push(
+                    Problem::error(
+                        ProblemCode::UnknownReference,
+                        self.file,
+                        format!(
+                            "{at} names category {}, which is not in \"categories\"; the segment is left out",
+                            segment.category_id
+                        ),
+                    )
+                    .at_line(element.line)
+                    .at_path(format!("{at}.category_id"))
+                    .field("category_id")
+                    .found(segment.category_id.to_string())
+                    .expected("the id of a category of this file"),
+                );
+                continue;
             };
+            let bounds = match segment.bbox {
+                Some(bbox) => {
+                    match self.check_box(bbox, width, height, element, &format!("{at}.bbox")) {
+                        Some(bounds) => Some(bounds),
+                        None => continue,
+                    }
+                }
+                None => None,
+            };
+            let mut attributes = BTreeMap::new();
+            if let Some(area) = segment.area.filter(|a| a.is_finite()) {
+                attributes.insert("area".to_owned(), Value::from(area));
+            }
+            if segment.iscrowd == Some(1) {
+                attributes.insert(ISCROWD.to_owned(), Value::Bool(true));
+            }
             self.annotations.push(Annotation {
                 label,
-                shape,
+                shape: Shape::SegmentMask {
+                    file: file.clone(),
+                    value: segment.id,
+                },
                 bounds,
                 attributes,
-                confidence: raw.score,
+                confidence: None,
                 annotated_by: None,
-                difficult: raw.iscrowd == Some(1),
+                difficult: false,
                 hard: false,
                 source_format: FORMAT.to_owned(),
                 parts: Vec::new(),
             });
         }
-        (raw.id, Some(image))
     }
 
     /// The box as `[x_min, y_min, x_max, y_max]`, or `None` (with the problem reported) when
-    /// it cannot be kept.
+    /// it cannot be kept. `at` is the box's JSON path.
     fn check_box(
         &mut self,
         [x, y, w, h]: [f64; 4],
         width: Option<u32>,
         height: Option<u32>,
         element: &Element<'_>,
+        at: &str,
     ) -> Option<[f64; 4]> {
-        let field = || format!("{}.bbox", element.json_path());
         let invalid = |message: String| {
             Problem::error(ProblemCode::InvalidValue, self.file, message)
                 .at_line(element.line)
-                .at_path(field())
+                .at_path(at)
                 .field("bbox")
                 .found(format!("[{x}, {y}, {w}, {h}]"))
         };
@@ -938,8 +1048,7 @@ impl Converter<'_> {
         {
             self.problems.push(
                 invalid(format!(
-                    "{} holds an absurd value; expected pixel coordinates",
-                    field()
+                    "{at} holds an absurd value; expected pixel coordinates"
                 ))
                 .expected("numbers below 10,000,000"),
             );
@@ -948,29 +1057,36 @@ impl Converter<'_> {
         if w < 0.0 || h < 0.0 {
             self.problems.push(
                 invalid(format!(
-                    "{} has a negative width or height; the annotation is left out",
-                    field()
+                    "{at} has a negative width or height; the annotation is left out"
                 ))
                 .expected("[x, y, width, height] with width, height ≥ 0"),
             );
             return None;
         }
+        let warning = |code, message: String| {
+            Problem::warning(code, self.file, message)
+                .at_line(element.line)
+                .at_path(at)
+                .field("bbox")
+                .found(format!("[{x}, {y}, {w}, {h}]"))
+        };
+        if w == 0.0 || h == 0.0 {
+            self.problems.push(
+                warning(
+                    ProblemCode::InvalidValue,
+                    format!("{at} has no area (a width or height of 0); kept as it is"),
+                )
+                .expected("[x, y, width, height] with width, height > 0"),
+            );
+        }
         if let (Some(iw), Some(ih)) = (width, height) {
             // Half a pixel of slack: exporters round.
             if x < -0.5 || y < -0.5 || x + w > f64::from(iw) + 0.5 || y + h > f64::from(ih) + 0.5 {
                 self.problems.push(
-                    Problem::warning(
+                    warning(
                         ProblemCode::OutOfBounds,
-                        self.file,
-                        format!(
-                            "{} reaches outside its {iw}×{ih} image; kept as it is",
-                            field()
-                        ),
+                        format!("{at} reaches outside its {iw}×{ih} image; kept as it is"),
                     )
-                    .at_line(element.line)
-                    .at_path(field())
-                    .field("bbox")
-                    .found(format!("[{x}, {y}, {w}, {h}]"))
                     .expected(format!("a box inside 0..{iw} × 0..{ih}")),
                 );
             }
@@ -1124,6 +1240,14 @@ impl ImageIndex {
         let (width, height) = self.sizes.get(place as usize).copied()?;
         Some((place, width, height))
     }
+}
+
+/// The folder of a panoptic file's PNGs: the file's path without `.json`
+/// (`annotations/panoptic_val2017.json` → `annotations/panoptic_val2017`).
+fn panoptic_folder(file: &str) -> &str {
+    file.strip_suffix(".json")
+        .or_else(|| file.strip_suffix(".JSON"))
+        .unwrap_or(file)
 }
 
 /// Rounds to a millionth of a pixel, so that a sum such as `x + width` keeps the few decimals

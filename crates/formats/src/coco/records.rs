@@ -59,6 +59,24 @@ pub(crate) struct RawAnnotation {
     pub score: Option<f64>,
     #[serde(default)]
     pub attributes: Option<serde_json::Map<String, Value>>,
+    /// Panoptic records: the segments of the record's PNG, which `file_name` names.
+    #[serde(default)]
+    pub segments_info: Option<Vec<RawSegment>>,
+    #[serde(default)]
+    pub file_name: Option<String>,
+}
+
+/// A segment of a panoptic record: the pixels of the PNG whose colour encodes `id`.
+#[derive(Deserialize)]
+pub(crate) struct RawSegment {
+    pub id: u32,
+    pub category_id: i64,
+    #[serde(default)]
+    pub bbox: Option<[f64; 4]>,
+    #[serde(default)]
+    pub area: Option<f64>,
+    #[serde(default)]
+    pub iscrowd: Option<i64>,
 }
 
 /// `segmentation` is a list of polygons, or an RLE object.

@@ -121,7 +121,9 @@ fn reads_instances_with_categories_last() {
         .filter(|a| a.label == "crowd")
         .collect();
     assert_eq!(crowd.len(), 1);
-    assert!(crowd[0].difficult);
+    // A crowd region is kept as such; it is not a difficult one.
+    assert_eq!(crowd[0].attributes[ISCROWD], true);
+    assert!(!crowd[0].difficult);
     assert!(matches!(
         crowd[0].shape,
         Shape::RleMask {
@@ -469,4 +471,132 @@ fn images_are_found_by_any_id_at_their_place_in_file_order() {
         assert_eq!(index.get(missing), None, "{missing}");
         assert!(!index.contains(missing));
     }
+}
+
+#[test]
+fn a_keypoints_record_with_an_outline_is_one_annotation_with_its_outline_as_a_part() {
+    let text = r#"{"images": [{"id": 5, "file_name": "p.jpg", "width": 100, "height": 100}],
+      "annotations": [{"id": 1, "image_id": 5, "category_id": 1, "bbox": [10, 10, 20, 40],
+                       "segmentation": [[10, 10, 30, 10, 30, 50]],
+                       "keypoints": [15, 12, 2, 0, 0, 0], "num_keypoints": 1}],
+      "categories": [{"id": 1, "name": "person", "keypoints": ["nose", "left_eye"]}]}"#;
+    let (sink, stats) = read_text(text);
+    assert!(sink.problems.is_empty(), "{:?}", sink.problems);
+    assert_eq!((stats.records, sink.annotations.len()), (1, 1));
+    let person = &sink.annotations[0].1;
+    assert!(matches!(&person.shape, Shape::Keypoints { points } if points.len() == 2));
+    assert_eq!(person.bounds, Some([10.0, 10.0, 30.0, 50.0]));
+    assert_eq!(
+        person.parts,
+        [AnnotationPart {
+            label: "person".to_owned(),
+            shape: Shape::Polygon {
+                rings: vec![vec![[10.0, 10.0], [30.0, 10.0], [30.0, 50.0]]]
+            }
+        }]
+    );
+}
+
+#[test]
+fn captions_with_category_zero_are_captions_as_pycocotools_reads_them() {
+    let text = r#"{"images": [{"id": 5, "file_name": "p.jpg"}],
+      "annotations": [{"id": 1, "image_id": 5, "category_id": 0, "caption": "Two dogs."},
+                      {"id": 2, "image_id": 5, "category_id": 3, "bbox": [1, 1, 2, 2]}],
+      "categories": []}"#;
+    let (sink, _) = read_text(text);
+    assert_eq!(sink.annotations.len(), 1);
+    let caption = &sink.annotations[0].1;
+    assert_eq!(
+        (caption.label.as_str(), &caption.shape),
+        (
+            "caption",
+            &Shape::Text {
+                text: "Two dogs.".to_owned()
+            }
+        )
+    );
+    // A box naming a missing category is still refused.
+    assert_eq!(
+        problems(&sink),
+        [(
+            ProblemCode::UnknownReference,
+            Some(3),
+            Some("$.annotations[1].category_id")
+        )]
+    );
+}
+
+#[test]
+fn boxes_without_area_are_kept_with_a_warning() {
+    let text = r#"{"images": [{"id": 1, "file_name": "a.jpg", "width": 10, "height": 10}],
+      "annotations": [{"id": 1, "image_id": 1, "category_id": 1, "bbox": [2, 2, 0, 5]}],
+      "categories": [{"id": 1, "name": "pole"}]}"#;
+    let (sink, _) = read_text(text);
+    assert_eq!(sink.annotations.len(), 1);
+    assert_eq!(sink.problems.len(), 1, "{:?}", sink.problems);
+    let warning = &sink.problems[0];
+    assert_eq!(
+        (warning.severity, warning.code, warning.json_path.as_deref()),
+        (
+            wharf_model::Severity::Warning,
+            ProblemCode::InvalidValue,
+            Some("$.annotations[0].bbox")
+        )
+    );
+    assert!(warning.message.contains("no area"), "{}", warning.message);
+}
+
+#[test]
+fn panoptic_segments_are_annotations_of_their_png() {
+    let text = r#"{"info": {}, "licenses": [],
+      "images": [{"id": 139, "file_name": "000000000139.jpg", "width": 640, "height": 426}],
+      "annotations": [{"image_id": 139, "file_name": "000000000139.png", "segments_info": [
+          {"id": 3226956, "category_id": 1, "iscrowd": 0, "bbox": [413, 158, 53, 138], "area": 2840},
+          {"id": 6979964, "category_id": 200, "iscrowd": 1, "bbox": [0, 0, 640, 426], "area": 9000},
+          {"id": 42, "category_id": 77, "bbox": [0, 0, 1, 1]}]}],
+      "categories": [{"id": 1, "name": "person", "isthing": 1}, {"id": 200, "name": "wall-other-merged", "isthing": 0}]}"#;
+    let mut sink = Collect::default();
+    read(
+        || Ok(text.as_bytes()),
+        "annotations/panoptic_val2017.json",
+        &mut sink,
+    );
+    let segments: Vec<(&str, &Shape, bool)> = sink
+        .annotations
+        .iter()
+        .map(|(_, a)| {
+            (
+                a.label.as_str(),
+                &a.shape,
+                a.attributes.contains_key(ISCROWD),
+            )
+        })
+        .collect();
+    let mask = |value| Shape::SegmentMask {
+        file: "annotations/panoptic_val2017/000000000139.png".to_owned(),
+        value,
+    };
+    assert_eq!(
+        segments,
+        [
+            ("person", &mask(3226956), false),
+            ("wall-other-merged", &mask(6979964), true)
+        ]
+    );
+    assert_eq!(
+        sink.annotations[0].1.bounds,
+        Some([413.0, 158.0, 466.0, 296.0])
+    );
+    assert_eq!(
+        problems(&sink),
+        [(
+            ProblemCode::UnknownReference,
+            Some(3),
+            Some("$.annotations[0].segments_info[2].category_id")
+        )]
+    );
+    assert!(is_panoptic_mask(
+        "annotations/panoptic_val2017/000000000139.png"
+    ));
+    assert!(!is_panoptic_mask("val2017/000000000139.png"));
 }
