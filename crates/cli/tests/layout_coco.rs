@@ -93,7 +93,8 @@ const COCO_FILES: [(&str, &str); 4] = [
 fn tree() -> Vec<(String, Vec<u8>)> {
     let mut files = vec![
         ("val2017/000000000139.jpg".to_owned(), jpeg(640, 426)),
-        ("val2017/000000000285.jpg".to_owned(), jpeg(640, 427)),
+        // Stored portrait, as a camera wrote it; the COCO record says landscape.
+        ("val2017/000000000285.jpg".to_owned(), jpeg(427, 640)),
         ("val2017/000000000632.jpg".to_owned(), jpeg(640, 483)),
         ("test2017/000000000001.jpg".to_owned(), jpeg(640, 480)),
         (
@@ -254,15 +255,40 @@ async fn coco_2017_files_all_land_on_one_sample_per_image(db: Db) {
         (Some(13), Some(0)),
         "{job}"
     );
+    let mut found: Vec<(&str, &str, &str)> = errors
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["path"].as_str().unwrap(),
+                e["code"].as_str().unwrap(),
+                e["message"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    found.sort();
     assert_eq!(
-        errors
-            .as_array()
-            .unwrap()
+        found
             .iter()
-            .map(|e| (e["path"].as_str().unwrap(), e["code"].as_str().unwrap()))
+            .map(|(path, code, _)| (*path, *code))
             .collect::<Vec<_>>(),
-        [("README.txt", "not_used")],
+        [
+            ("README.txt", "not_used"),
+            ("val2017/000000000285.jpg", "invalid_value"),
+            ("val2017/000000000285.jpg", "out_of_bounds"),
+        ],
         "{errors}"
+    );
+    assert!(
+        found[1].2.contains("640×427") && found[1].2.contains("427×640"),
+        "the declared and the real size: {}",
+        found[1].2
+    );
+    assert!(
+        found[2].2.starts_with("2 of the sample's 3 annotations"),
+        "{}",
+        found[2].2
     );
     assert_eq!(
         stored.keys().collect::<Vec<_>>(),

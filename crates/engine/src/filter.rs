@@ -7,9 +7,10 @@ use wharf_model::ImportOptions;
 
 use crate::read::{PlannedAnnotations, PlannedSample};
 
-/// Annotations per label of a sample.
+/// Annotations per label of a sample. An annotation without a label (a transcript, an
+/// unnamed audio segment) belongs to no label of the label set.
 pub(crate) fn label_counts(sample: &PlannedSample) -> BTreeMap<String, i64> {
-    match &sample.annotations {
+    let mut counts = match &sample.annotations {
         PlannedAnnotations::Inline(annotations) => {
             let mut counts: BTreeMap<String, i64> = BTreeMap::new();
             for a in annotations {
@@ -18,7 +19,9 @@ pub(crate) fn label_counts(sample: &PlannedSample) -> BTreeMap<String, i64> {
             counts
         }
         PlannedAnnotations::Gathered(gathered) => gathered.labels.clone(),
-    }
+    };
+    counts.remove("");
+    counts
 }
 
 /// Whether a sample or one of its annotations is marked difficult or hard.

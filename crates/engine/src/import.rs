@@ -16,7 +16,9 @@ use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
 use wharf_catalog::{BatchWrite, ClaimedJob, LabelCount, NewFile, NewJobError, NewSample};
 use wharf_formats::{PLAIN, pointcloud};
-use wharf_model::{ErrorCode, LabelDef, Problem, ProblemCode, Severity, WharfError, WharfResult};
+use wharf_model::{
+    Annotation, ErrorCode, LabelDef, Problem, ProblemCode, Severity, Shape, WharfError, WharfResult,
+};
 use wharf_storage::{Credentials, Source, SourceUri};
 use xxhash_rust::xxh3::xxh3_64;
 
@@ -258,7 +260,10 @@ impl ImportSink<'_> {
         let items = std::mem::take(&mut self.batch);
         let keys: HashSet<String> = items.iter().map(|i| i.key.clone()).collect();
         let mut write = plan_batch(self, items).await?;
-        write.errors = std::mem::take(&mut self.errors);
+        // The reader's problems first, then what reading the batch's files found.
+        let mut errors = std::mem::take(&mut self.errors);
+        errors.append(&mut write.errors);
+        write.errors = errors;
         write.delta.failed += std::mem::take(&mut self.failed);
         write.delta.skipped += std::mem::take(&mut self.skipped);
         write.delta.processed =
@@ -416,6 +421,9 @@ async fn plan_batch(sink: &ImportSink<'_>, items: Vec<PlannedSample>) -> WharfRe
                 write.delta.imported += 1;
                 write.delta.bytes += files.iter().map(|f| f.size).sum::<i64>();
                 count(&candidate.labels);
+                write
+                    .errors
+                    .extend(declared_size_problems(&candidate, &files));
                 let written = new_sample(candidate, files);
                 write.delta.annotations += written.annotation_count;
                 write.new_samples.push(written);
@@ -487,11 +495,13 @@ async fn file_facts(source: &Source, file: &PlannedFile, probe: bool) -> WharfRe
     let entry = &file.entry;
     let mut size = file.size_hint;
     let mut points = None;
-    if size.is_none() && probe && entry.is_image() {
-        size = source
-            .probe_image(entry)
-            .await?
-            .map(|s| (s.width, s.height));
+    // The header is the truth: a size a layout declares is only used when there is no
+    // header to read.
+    if probe
+        && entry.is_image()
+        && let Some(header) = source.probe_image(entry).await?
+    {
+        size = Some((header.width, header.height));
     }
     match wharf_formats::extension_of(&entry.path).as_str() {
         "bin" => points = pointcloud::kitti_bin_points(entry.size, &entry.path).ok(),
@@ -513,6 +523,77 @@ async fn file_facts(source: &Source, file: &PlannedFile, probe: bool) -> WharfRe
         height: size.map(|s| i64::from(s.1)),
         points: points.map(|p| p as i64),
     })
+}
+
+/// Images whose header contradicts the size their layout declares (a COCO record's `width`
+/// and `height`): a warning each, and one more for the annotations that reach outside the
+/// real image, which the reader could only check against the declared size.
+fn declared_size_problems(candidate: &Candidate, files: &[NewFile]) -> Vec<NewJobError> {
+    let mut problems = Vec::new();
+    for (planned, stored) in candidate.sample.files.iter().zip(files) {
+        let (Some((declared_width, declared_height)), Some(width), Some(height)) =
+            (planned.size_hint, stored.width, stored.height)
+        else {
+            continue;
+        };
+        if (i64::from(declared_width), i64::from(declared_height)) == (width, height) {
+            continue;
+        }
+        let warning = |code: ProblemCode, message: String| NewJobError {
+            path: stored.path.clone(),
+            line: None,
+            field: Some("width, height".to_owned()),
+            code: code.as_str().to_owned(),
+            severity: Severity::Warning,
+            message,
+        };
+        problems.push(warning(
+            ProblemCode::InvalidValue,
+            format!(
+                "the {} annotations say the image is {declared_width}×{declared_height}, its header says {width}×{height}; the header's size is kept",
+                candidate.sample.format
+            ),
+        ));
+        let annotations: Vec<Annotation> = candidate
+            .annotations_json
+            .as_deref()
+            .and_then(|json| serde_json::from_str(json).ok())
+            .unwrap_or_default();
+        let outside = annotations
+            .iter()
+            .filter(|a| reaches_outside(a, width as f64, height as f64))
+            .count();
+        if outside > 0 {
+            problems.push(warning(
+                ProblemCode::OutOfBounds,
+                format!(
+                    "{outside} of the sample's {} annotations reach outside its real {width}×{height} image; kept as they are",
+                    annotations.len()
+                ),
+            ));
+        }
+    }
+    problems
+}
+
+/// Whether an annotation's box (its own, or its bounds) or polygon leaves a `width` × `height`
+/// image by more than half a pixel, the slack readers give exporters' rounding.
+fn reaches_outside(annotation: &Annotation, width: f64, height: f64) -> bool {
+    let outside = |x: f64, y: f64| x < -0.5 || y < -0.5 || x > width + 0.5 || y > height + 0.5;
+    let bounds = match annotation.shape {
+        Shape::Box {
+            x_min,
+            y_min,
+            x_max,
+            y_max,
+        } => Some([x_min, y_min, x_max, y_max]),
+        _ => annotation.bounds,
+    };
+    let polygon = match &annotation.shape {
+        Shape::Polygon { rings } => rings.iter().flatten().any(|[x, y]| outside(*x, *y)),
+        _ => false,
+    };
+    polygon || bounds.is_some_and(|[x0, y0, x1, y1]| outside(x0, y0) || outside(x1, y1))
 }
 
 /// Bytes read to find a PCD header.

@@ -15,6 +15,7 @@ use wharf_model::{
     WharfResult,
 };
 use wharf_storage::{ObjectEntry, Source};
+use xxhash_rust::xxh3::xxh3_64;
 
 use super::{
     Listing, PlannedAnnotations, PlannedSample, ReadOptions, ReadSink, SAMPLES_PER_ROUND, problems,
@@ -271,7 +272,13 @@ enum Line {
 
 /// A ModelArts manifest, streamed line by line. A sample's `source` must be an object of the
 /// source (matched by its key, or the end of it); `annotation-loc` VOC files are read and
-/// their objects become the sample's annotations.
+/// their objects become the sample's annotations, for every line that names them.
+///
+/// Several lines may name one source (manifests concatenated from several labelling jobs):
+/// they are one sample with the labels of every line, and each merge is reported. A first pass
+/// over the manifest counts sources by hash (a few bytes a line); the second holds back only
+/// the lines whose source is named more than once, merges them, and hands them over at the
+/// end.
 pub(super) async fn read_manifest(
     source: &Source,
     file: &str,
@@ -284,13 +291,25 @@ pub(super) async fn read_manifest(
     let reader_source = source.clone();
     let path = file.to_owned();
     let reader = tokio::task::spawn_blocking(move || {
-        let mut forward = ForwardLines { tx };
-        match runtime.block_on(reader_source.blocking_reader(&path)) {
+        let open = || runtime.block_on(reader_source.blocking_reader(&path));
+        let mut sources = SourceCounts::default();
+        if let Ok(reader) = open() {
+            manifest::read(std::io::BufReader::new(reader), &path, &mut sources);
+        }
+        let mut forward = ForwardLines {
+            tx,
+            file: path.clone(),
+            repeated: sources.repeated(),
+            held: Vec::new(),
+            held_at: HashMap::new(),
+        };
+        match open() {
             Ok(reader) => {
                 manifest::read(std::io::BufReader::new(reader), &path, &mut forward);
             }
             Err(e) => forward.problem(Problem::error(ProblemCode::Unreadable, &path, e.message)),
         }
+        forward.finish();
     });
     let reader = tokio_util::task::AbortOnDropHandle::new(reader);
     let mut round: Vec<ManifestSample> = Vec::with_capacity(SAMPLES_PER_ROUND);
@@ -319,12 +338,15 @@ async fn manifest_round(
     round: Vec<ManifestSample>,
     sink: &mut impl ReadSink,
 ) -> WharfResult<()> {
-    let locations: Vec<String> = round
+    let mut locations: Vec<String> = round
         .iter()
         .flat_map(|s| &s.annotation_files)
         .filter_map(|a| object_of(listing, &a.location).map(|e| e.path.clone()))
         .collect();
-    let mut documents: HashMap<String, Vec<u8>> = read_small_files(source, locations, sink)
+    // A file named by several lines is read once, and used for each.
+    locations.sort();
+    locations.dedup();
+    let documents: HashMap<String, Vec<u8>> = read_small_files(source, locations, sink)
         .await?
         .into_iter()
         .collect();
@@ -382,8 +404,10 @@ async fn manifest_round(
                 .await?;
                 continue;
             };
-            if let Some(bytes) = documents.remove(&entry.path) {
-                let document = voc::parse(&bytes, &entry.path);
+            let document = documents
+                .get(&entry.path)
+                .map(|bytes| voc::parse(bytes, &entry.path));
+            if let Some(document) = document {
                 problems(sink, document.problems).await?;
                 if let (Some(w), Some(h)) = (document.width, document.height) {
                     planned.files[0].size_hint = Some((w, h));
@@ -415,12 +439,85 @@ fn object_of<'a>(listing: &'a Listing, uri: &str) -> Option<&'a ObjectEntry> {
     }
 }
 
+/// The first pass: how many lines name each stored source, by the hash of its URI.
+#[derive(Default)]
+struct SourceCounts {
+    seen: HashMap<u64, u8>,
+}
+
+impl SourceCounts {
+    fn repeated(self) -> std::collections::HashSet<u64> {
+        self.seen
+            .into_iter()
+            .filter_map(|(hash, count)| (count > 1).then_some(hash))
+            .collect()
+    }
+}
+
+impl ManifestSink for SourceCounts {
+    fn sample(&mut self, sample: ManifestSample) {
+        if let manifest::Source::Object(uri) = &sample.source {
+            let count = self.seen.entry(xxh3_64(uri.as_bytes())).or_default();
+            *count = count.saturating_add(1);
+        }
+    }
+
+    fn problem(&mut self, _problem: Problem) {}
+}
+
+/// The second pass: hands lines over as they come, except those whose source other lines
+/// name too, which are merged and handed over at the end.
 struct ForwardLines {
     tx: mpsc::Sender<Line>,
+    file: String,
+    /// Hashes of the sources named by more than one line (a collision only holds a line back).
+    repeated: std::collections::HashSet<u64>,
+    held: Vec<ManifestSample>,
+    /// The place in `held` of each held source.
+    held_at: HashMap<String, usize>,
+}
+
+impl ForwardLines {
+    fn finish(self) {
+        for sample in self.held {
+            let _ = self.tx.blocking_send(Line::Sample(Box::new(sample)));
+        }
+    }
+
+    fn merge(&mut self, into: usize, sample: ManifestSample) {
+        let first = &mut self.held[into];
+        let message = format!(
+            "line {} names the source of line {} again; its {} labels are merged into that sample",
+            sample.line,
+            first.line,
+            sample.annotations.len() + sample.annotation_files.len()
+        );
+        first.annotations.extend(sample.annotations);
+        first.annotation_files.extend(sample.annotation_files);
+        first.usage = first.usage.take().or(sample.usage);
+        first.hard |= sample.hard;
+        let problem = Problem::warning(ProblemCode::Merged, &self.file, message)
+            .at_line(sample.line)
+            .field("source")
+            .expected("one line per source");
+        let _ = self.tx.blocking_send(Line::Problem(problem));
+    }
 }
 
 impl ManifestSink for ForwardLines {
     fn sample(&mut self, sample: ManifestSample) {
+        if let manifest::Source::Object(uri) = &sample.source
+            && self.repeated.contains(&xxh3_64(uri.as_bytes()))
+        {
+            match self.held_at.get(uri) {
+                Some(&at) => self.merge(at, sample),
+                None => {
+                    self.held_at.insert(uri.clone(), self.held.len());
+                    self.held.push(sample);
+                }
+            }
+            return;
+        }
         // A closed channel means the sink stopped; the reader runs out on its own.
         let _ = self.tx.blocking_send(Line::Sample(Box::new(sample)));
     }
