@@ -208,8 +208,7 @@ pub struct SourceArgs {
 
 /// What `--format` takes, from the one registry of layouts.
 fn format_help() -> String {
-    let mut help =
-        String::from("The source's layout, in any case (detected when absent); one of:");
+    let mut help = String::from("The source's layout, in any case (detected when absent); one of:");
     for layout in wharf_engine::LAYOUTS {
         let aliases = match layout.aliases() {
             [] => String::new(),

@@ -424,7 +424,10 @@ async fn health_and_openapi_need_no_key(db: Db) {
             .filter_map(Value::as_str)
             .collect();
         for name in ["coco", "voc", "yolo", "modelarts_manifest", "plain"] {
-            assert!(names.contains(&name), "{schema}.format lacks {name}: {names:?}");
+            assert!(
+                names.contains(&name),
+                "{schema}.format lacks {name}: {names:?}"
+            );
         }
     }
 }

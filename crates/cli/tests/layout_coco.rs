@@ -124,9 +124,11 @@ fn tree() -> Vec<(String, Vec<u8>)> {
     files
 }
 
-/// (label, box as [x_min, y_min, x_max, y_max] rounded to 0.01) per image file name, as
-/// pycocotools reads the COCO files.
-fn pycocotools_parse(dir: &std::path::Path) -> BTreeMap<String, Vec<(String, Option<Vec<i64>>)>> {
+/// (label, box as [x_min, y_min, x_max, y_max] in hundredths of a pixel) of annotations.
+type LabelledBoxes = Vec<(String, Option<Vec<i64>>)>;
+
+/// The labelled boxes of each image file name, as pycocotools reads the COCO files.
+fn pycocotools_parse(dir: &std::path::Path) -> BTreeMap<String, LabelledBoxes> {
     let python = test_python("pycocotools.coco", "pycocotools");
     let script = r#"
 import json, sys
@@ -166,8 +168,7 @@ print(json.dumps(out))
         .unwrap()
         .iter()
         .map(|(name, anns)| {
-            let mut list: Vec<(String, Option<Vec<i64>>)> =
-                serde_json::from_value(anns.clone()).unwrap();
+            let mut list: LabelledBoxes = serde_json::from_value(anns.clone()).unwrap();
             list.sort();
             (name.clone(), list)
         })
@@ -363,7 +364,7 @@ async fn coco_2017_files_all_land_on_one_sample_per_image(db: Db) {
     let reference = pycocotools_parse(dir.path());
     for (path, annotations) in stored {
         let name = path.rsplit('/').next().unwrap();
-        let mut ours: Vec<(String, Option<Vec<i64>>)> = annotations
+        let mut ours: LabelledBoxes = annotations
             .as_array()
             .into_iter()
             .flatten()
@@ -422,6 +423,27 @@ async fn coco_2017_files_all_land_on_one_sample_per_image(db: Db) {
         ),
         (Some(1), Some(4), Some(3), Some(10)),
         "one image holds a bear (box, caption, panoptic segment); three images and the README are left out: {bears}"
+    );
+
+    // Named as another layout, the source is refused with what it looks like.
+    let wrong = server
+        .import(
+            &key,
+            json!({ "source": source, "dataset": "wrong", "credentials": s3_credentials(),
+                    "options": { "format": "Pascal_VOC" } }),
+        )
+        .await;
+    let wrong = server.wait_job(&key, wrong["id"].as_str().unwrap()).await;
+    assert_eq!(
+        (&wrong["state"], &wrong["error_code"]),
+        (&json!("failed"), &json!("layout_mismatch")),
+        "{wrong}"
+    );
+    let message = wrong["error_message"].as_str().unwrap();
+    assert!(
+        message.starts_with("the source does not look like voc:")
+            && message.contains("it looks like coco"),
+        "{message}"
     );
 
     // Named in capitals, the format reads the same.

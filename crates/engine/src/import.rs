@@ -495,14 +495,15 @@ async fn file_facts(source: &Source, file: &PlannedFile, probe: bool) -> WharfRe
     let entry = &file.entry;
     let mut size = file.size_hint;
     let mut points = None;
-    // The header is the truth: a size a layout declares is only used when there is no
+    // The header is the truth: a size the annotations declare is only used when there is no
     // header to read.
-    if probe
-        && entry.is_image()
-        && let Some(header) = source.probe_image(entry).await?
-    {
-        size = Some((header.width, header.height));
+    if size.is_none() && probe && entry.is_image() {
+        size = source
+            .probe_image(entry)
+            .await?
+            .map(|s| (s.width, s.height));
     }
+    let size = size.or(file.declared_size);
     match wharf_formats::extension_of(&entry.path).as_str() {
         "bin" => points = pointcloud::kitti_bin_points(entry.size, &entry.path).ok(),
         "pcd" if probe => {
@@ -532,7 +533,7 @@ fn declared_size_problems(candidate: &Candidate, files: &[NewFile]) -> Vec<NewJo
     let mut problems = Vec::new();
     for (planned, stored) in candidate.sample.files.iter().zip(files) {
         let (Some((declared_width, declared_height)), Some(width), Some(height)) =
-            (planned.size_hint, stored.width, stored.height)
+            (planned.declared_size, stored.width, stored.height)
         else {
             continue;
         };

@@ -18,6 +18,16 @@ pub(crate) const NOT_FOUND: u32 = 404;
 pub(crate) const SERVER_ERROR: u32 = 500;
 pub(crate) const DATASET_NOT_EXISTS: u32 = 5308;
 pub(crate) const PROJECT_NOT_EXISTS: u32 = 5802;
+/// The platform's business code for a file tree it cannot read.
+pub(crate) const TREE_MISALIGNED: u32 = 5710;
+
+/// The platform's message for [`TREE_MISALIGNED`], as the current import pages give it: the
+/// 5710 example of `POST /dataset/import/async` and `/dataset/annotation/import/async`
+/// (Stardust `docs-api`, `src/en/datasets/async-import.md` and `async-import-annotation.md`).
+/// The response-code table and an early draft word it slightly otherwise ("API docs", "Refer
+/// to API doc."); clients match on the code.
+pub(crate) const TREE_MISALIGNED_MESSAGE: &str =
+    "File tree misalignment, refer to API doc for correction";
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -101,8 +111,8 @@ impl RosettaError {
     /// Error 5710, with the platform's wording and the diagnosis.
     pub fn misaligned(diagnosis: Vec<Diagnosis>) -> Self {
         Self {
-            code: wharf_formats::rosetta::ERROR_CODE,
-            message: wharf_formats::rosetta::ERROR_MESSAGE.to_owned(),
+            code: TREE_MISALIGNED,
+            message: TREE_MISALIGNED_MESSAGE.to_owned(),
             diagnosis: Some(diagnosis),
         }
     }

@@ -236,8 +236,8 @@ async fn check_tree(
         .problems
         .iter()
         .filter(|p| p.code == ProblemCode::LayoutMismatch && p.severity == Severity::Error)
-        // The reader heads the list with the platform's own words, which the answer has already.
-        .filter(|p| !p.message.starts_with(rosetta::ERROR_MESSAGE))
+        // The reader heads the list with a summary; the answer's own message is the platform's.
+        .filter(|p| !p.message.starts_with(rosetta::TREE_MISFIT))
         .map(Diagnosis::from)
         .collect();
     if misplaced.is_empty() {

@@ -220,8 +220,8 @@ async fn sample<'l>(
     sink.sample(PlannedSample {
         key: entry.path.clone(),
         files: vec![PlannedFile {
-            entry: entry.clone(),
-            size_hint: image.width.zip(image.height),
+            declared_size: image.width.zip(image.height),
+            ..PlannedFile::new(entry.clone())
         }],
         annotations: PlannedAnnotations::Gathered(annotations),
         format: coco::FORMAT,

@@ -82,8 +82,11 @@ pub(crate) const SAMPLES_PER_ROUND: usize = 256;
 #[derive(Debug, Clone)]
 pub(crate) struct PlannedFile {
     pub entry: ObjectEntry,
-    /// Image size from the annotations (COCO records), which spares reading the header.
+    /// Image size the reader already read from the header, which spares reading it again.
     pub size_hint: Option<(u32, u32)>,
+    /// Image size the annotations declare (COCO records, a manifest's VOC `<size>`): used
+    /// when the header cannot be read, and checked against it when it can.
+    pub declared_size: Option<(u32, u32)>,
 }
 
 impl PlannedFile {
@@ -91,6 +94,7 @@ impl PlannedFile {
         Self {
             entry,
             size_hint: None,
+            declared_size: None,
         }
     }
 }
@@ -309,8 +313,10 @@ pub(crate) async fn read_source(
     })
 }
 
-/// A layout named by the user that the source does not look like: refused, with what the
-/// source does look like, rather than read into nothing.
+/// A layout named by the user that the source does not look like, when it clearly looks like
+/// another: refused, with what it looks like, rather than read into nothing. When no layout
+/// fits, the named one reads it: its reader follows options detection does not know (a
+/// label separator, a table's schema) and reports what it cannot read.
 fn refuse_mismatch(format: &str, verdicts: &[wharf_formats::Detection]) -> WharfResult<()> {
     let Some(Verdict::Reject { reason }) = verdicts
         .iter()
@@ -326,16 +332,15 @@ fn refuse_mismatch(format: &str, verdicts: &[wharf_formats::Detection]) -> Wharf
         } if *confidence >= AUTO_CONFIDENCE => Some((d.format, reasons.join("; "))),
         _ => None,
     });
-    let advice = match looks_like {
-        Some((other, reasons)) => format!(
-            "it looks like {other} ({reasons}); import it with --format {other}, or without --format to detect it"
-        ),
-        None => "no layout fits it; import it with --format plain to take every file as a sample without annotations".to_owned(),
-    };
-    Err(WharfError::new(
-        ErrorCode::LayoutMismatch,
-        format!("the source does not look like {format}: {reason}; {advice}"),
-    ))
+    match looks_like {
+        Some((other, reasons)) => Err(WharfError::new(
+            ErrorCode::LayoutMismatch,
+            format!(
+                "the source does not look like {format}: {reason}; it looks like {other} ({reasons}); import it with --format {other}, or without --format to detect it"
+            ),
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// What the layout's reader left of the listing. Files of the layout's structure (split

@@ -410,7 +410,7 @@ async fn manifest_round(
             if let Some(document) = document {
                 problems(sink, document.problems).await?;
                 if let (Some(w), Some(h)) = (document.width, document.height) {
-                    planned.files[0].size_hint = Some((w, h));
+                    planned.files[0].declared_size = Some((w, h));
                 }
                 annotations.extend(document.annotations);
             }

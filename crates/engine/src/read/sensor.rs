@@ -2,8 +2,8 @@
 //! sensors, grouped by scene.
 //!
 //! - Rosetta (`fileTreeType` 0): `lidar-<name>/<scene>/<ts>.pcd`, `camera-<name>/<scene>/<ts>.jpg`
-//!   and `metadata.json`. Every folder or file out of place is named, headed by the platform's
-//!   error 5710.
+//!   and `metadata.json`. Every folder or file out of place is named, headed by a summary
+//!   (the Rosetta dialect answers it with the platform's error 5710).
 //! - Xtreme1 / BasicAI: `lidar_point_cloud_N`, `camera_image_N` or `image_N`, `camera_config`
 //!   and `result`, optionally in `scene_*` folders; results carry the annotations.
 //!
@@ -87,9 +87,8 @@ pub(super) async fn read_rosetta(
             ProblemCode::LayoutMismatch,
             tree.root.as_str(),
             format!(
-                "{} ({}): the {misplaced} problem(s) below name each folder or file out of place and what was expected",
-                rosetta::ERROR_MESSAGE,
-                rosetta::ERROR_CODE
+                "{}: the {misplaced} problem(s) below name each folder or file out of place and what was expected",
+                rosetta::TREE_MISFIT
             ),
         ))
         .await?;

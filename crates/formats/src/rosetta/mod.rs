@@ -19,16 +19,17 @@
 //! only. (Stardust `docs-api`, `src/en/datasets/file-tree.md`; the import pages include it under
 //! a broken name, so the rendered pages end with an empty "File tree" heading.)
 //!
-//! # Error 5710
+//! # The diagnosis
 //!
-//! The platform answers any defect of this tree with [`ERROR_CODE`] 5710 and a bare
-//! [`ERROR_MESSAGE`], "File tree misalignment", and nothing about which file or folder is at
-//! fault: with tens of thousands of files a user cannot fix anything from that. [`check_tree`]
-//! is the diagnosis the platform does not give: every misplaced file or folder is one
+//! The platform answers any defect of this tree with error 5710, "File tree misalignment", and
+//! nothing about which file or folder is at fault: with tens of thousands of files a user
+//! cannot fix anything from that. [`check_tree`] is the diagnosis the platform does not give:
+//! every misplaced file or folder is one
 //! [`LayoutMismatch`](wharf_model::ProblemCode::LayoutMismatch) problem whose `file` is the
 //! exact path at fault (or, for something missing, the exact path where it was expected) and
 //! whose message says what is wrong and what was expected there. The path is what makes the
-//! report actionable: it can be found, renamed or moved as it is written.
+//! report actionable: it can be found, renamed or moved as it is written. The problems are
+//! neutral; the Rosetta dialect answers them with the platform's code and words.
 //!
 //! # Decisions, and why
 //!
@@ -70,22 +71,9 @@ pub use metadata::{
 };
 pub use tree::{MAX_TREE_PROBLEMS, check_tree};
 
-/// The platform's business code for a tree it cannot read.
-pub const ERROR_CODE: u32 = 5710;
-
-/// The platform's message for [`ERROR_CODE`], as the current import pages give it: the 5710
-/// example of `POST /dataset/import/async` and `/dataset/annotation/import/async` (Stardust
-/// `docs-api`, `src/en/datasets/async-import.md` and `async-import-annotation.md`). The wording
-/// has varied; see [`ERROR_MESSAGE_VARIANTS`].
-pub const ERROR_MESSAGE: &str = "File tree misalignment, refer to API doc for correction";
-
-/// Every wording of the 5710 message seen in Stardust's docs: the current import pages, the response-code table ("API docs"), and the early draft (79b6a2d). Match a
-/// platform answer against any of them.
-pub const ERROR_MESSAGE_VARIANTS: &[&str] = &[
-    ERROR_MESSAGE,
-    "File tree misalignment, refer to API docs for correction",
-    "File tree misalignment. Refer to API doc for correction.",
-];
+/// How the problem that heads a misfit tree's diagnosis begins; the problems after it name
+/// each folder or file out of place. A platform dialect words the misfit its own way.
+pub const TREE_MISFIT: &str = "The sensor tree does not fit its layout";
 
 /// The name of the file that describes the tree, at its root.
 pub const METADATA_FILE: &str = "metadata.json";

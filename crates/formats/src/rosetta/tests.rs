@@ -582,13 +582,6 @@ fn problems_are_sorted_by_path_and_bounded() {
     );
 }
 
-#[test]
-fn the_platform_error_is_5710() {
-    assert_eq!(ERROR_CODE, 5710);
-    assert!(ERROR_MESSAGE.starts_with("File tree misalignment"));
-    assert!(ERROR_MESSAGE_VARIANTS.contains(&ERROR_MESSAGE));
-}
-
 // ---------------------------------------------------------------------------------------------
 // metadata.json
 
