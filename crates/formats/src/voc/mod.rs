@@ -1,14 +1,26 @@
-//! Pascal VOC label files, with the ModelArts extensions.
+//! Pascal VOC label files, with the VOC2012 task extensions and ModelArts'.
 //!
-//! One XML file per image, next to it with the same stem (`IMG_1.jpg` ↔ `IMG_1.xml`): a root
-//! `<annotation>` with the image's `folder`, `filename`, `size` and `segmented` flag, then one
-//! `<object>` per label with its `name`, `pose`, `truncated`, `occluded`, `difficult` flags and
-//! exactly one shape element. Plain VOC only knows `bndbox`; ModelArts adds `polygon`, `point`,
-//! `line`, `circle`, `polyline` and `dashed`, plus `confidence`, `mask_color`,
-//! `hard-coefficient` and free `properties` (ModelArts "PASCAL VOC 1.0" import format).
+//! One XML file per image, in the devkit's `Annotations/` folder (see [`devkit`]) or next to
+//! the image with the same stem (`IMG_1.jpg` ↔ `IMG_1.xml`): a root `<annotation>` with the
+//! image's `folder`, `filename`, `size` and `segmented` flag, then one `<object>` per label with
+//! its `name`, `pose`, `truncated`, `occluded`, `difficult` flags and exactly one shape element.
+//! Plain VOC only knows `bndbox`; VOC2012's person layout task adds `<part>`s (a `name` and a
+//! `bndbox` each: head, hand, foot) and its action task `<actions>` (0/1 flags) and a reference
+//! `<point>` beside the box. ModelArts adds `polygon`, `point`, `line`, `circle`, `polyline` and
+//! `dashed`, plus `confidence`, `mask_color`, `hard-coefficient` and free `properties`
+//! (ModelArts "PASCAL VOC 1.0" import format).
 //!
 //! Decisions, and why:
 //!
+//! - **Parts are child shapes.** A `<part>` is kept in its object's
+//!   [`parts`](wharf_model::Annotation::parts), not as an annotation of its own: a head means
+//!   something only with its person. A broken part is left out, its object kept.
+//! - **Actions and the reference point are attributes**: `actions` lists the actions flagged 1,
+//!   `point` is `[x, y]`. The point is not a second shape, which would refuse the object.
+//! - **Shapes are checked against the image, once it is found.** [`read`] gives a [`VocFile`]
+//!   whose `<filename>` names the image; [`VocFile::check`] then checks every shape against the
+//!   image's real size (from its header), with a warning when `<size>` disagrees. [`parse`]
+//!   checks against `<size>`, for callers that have no image.
 //! - **Entities are refused, never expanded.** A file holding `<!DOCTYPE` or `<!ENTITY` is one
 //!   `Forbidden` problem and nothing is parsed: label files never need a DTD, and refusing before
 //!   the parser runs is the only sure defence against entity bombs. Only the five predefined
@@ -25,6 +37,7 @@
 //!   reader uses are held in memory, one object at a time.
 
 mod detection;
+pub mod devkit;
 mod object;
 mod shape;
 mod xml;
@@ -65,21 +78,118 @@ pub struct VocDocument {
     pub problems: Vec<Problem>,
 }
 
-/// Reads one VOC label file. Never panics; every defect becomes a problem in the result.
+/// Reads one VOC label file, checking its shapes against its own `<size>`. Never panics; every
+/// defect becomes a problem in the result.
 pub fn parse(bytes: &[u8], file: &str) -> VocDocument {
+    read(bytes, file).check(None)
+}
+
+/// Reads one VOC label file whose shapes are to be checked against the image it labels, once
+/// that image is found (by its `<filename>`) and its header read: see [`VocFile::check`].
+pub fn read(bytes: &[u8], file: &str) -> VocFile {
     let mut out = Problems {
         file,
         list: Vec::new(),
     };
-    let mut doc = VocDocument::default();
+    let mut read = VocFile {
+        header: VocDocument::default(),
+        objects: Vec::new(),
+        size_line: None,
+        file: file.to_owned(),
+    };
     if let Some(text) = admit(bytes, &mut out) {
-        read_document(text, &mut doc, &mut out);
+        read_document(text, &mut read, &mut out);
     }
-    // Objects are checked against the size only after the whole file is read, as `<size>` may
-    // come after them; sorting puts every problem back in file order.
-    out.list.sort_by_key(|p| p.line);
-    doc.problems = out.list;
-    doc
+    read.header.problems = out.list;
+    read
+}
+
+/// A VOC label file read, its shapes not yet checked against an image.
+#[derive(Debug, Clone)]
+pub struct VocFile {
+    /// Everything but the annotations, and the problems found so far.
+    header: VocDocument,
+    objects: Vec<object::ReadObject>,
+    /// The line of `<size>`, for a warning about it.
+    size_line: Option<u64>,
+    file: String,
+}
+
+/// The image a label file labels, with the size its header gives.
+#[derive(Debug, Clone, Copy)]
+pub struct LabelledImage<'a> {
+    pub path: &'a str,
+    pub width: u32,
+    pub height: u32,
+}
+
+impl VocFile {
+    /// `<filename>`: the image the labels belong to.
+    pub fn filename(&self) -> Option<&str> {
+        self.header.filename.as_deref()
+    }
+
+    /// Checks every shape against the image: against `image`'s header size when it is known
+    /// (with a warning when `<size>` says otherwise), else against `<size>`. Objects are
+    /// checked only now, as `<size>` may come after them and the image is found by the file's
+    /// own `<filename>`; the problems are put back in file order.
+    pub fn check(self, image: Option<LabelledImage<'_>>) -> VocDocument {
+        let VocFile {
+            mut header,
+            objects,
+            size_line,
+            file,
+        } = self;
+        let mut out = Problems {
+            file: &file,
+            list: std::mem::take(&mut header.problems),
+        };
+        let declared = header
+            .width
+            .zip(header.height)
+            .filter(|(w, h)| *w > 0 && *h > 0);
+        let bounds = match image {
+            Some(image) => {
+                let real = (image.width, image.height);
+                if let (Some(declared), Some(line)) = (declared, size_line)
+                    && declared != real
+                {
+                    out.push(size_disagrees(&out, line, declared, image));
+                }
+                Some(real)
+            }
+            None => declared,
+        };
+        for read in objects {
+            if let Some((width, height)) = bounds {
+                shape::check_bounds(&read, width, height, &mut out);
+            }
+            header.annotations.push(read.annotation);
+        }
+        out.list.sort_by_key(|p| p.line);
+        header.problems = out.list;
+        header
+    }
+}
+
+/// `<size>` says one thing, the image's header another: the header is right.
+fn size_disagrees(
+    out: &Problems,
+    line: u64,
+    (width, height): (u32, u32),
+    image: LabelledImage<'_>,
+) -> Problem {
+    let message = format!(
+        "<size> says {width}×{height} but the image '{}' is {}×{}; shapes are checked against the image, fix <size>.",
+        image.path, image.width, image.height
+    );
+    out.warning(ProblemCode::InvalidValue, line, message)
+        .field("size")
+        .found(format!("{width}×{height}"))
+        .expected(format!(
+            "{}×{}, the size in the header of '{}'",
+            image.width, image.height, image.path
+        ))
 }
 
 /// The file's text, when it may be parsed at all: not too large, no DTD, UTF-8.
@@ -157,35 +267,26 @@ fn not_utf8(bytes: &[u8], valid_up_to: usize, out: &Problems) -> Problem {
 }
 
 /// Reads the root's children as they close, so that only one object is held at a time.
-fn read_document(text: &str, doc: &mut VocDocument, out: &mut Problems) {
+fn read_document(text: &str, read: &mut VocFile, out: &mut Problems) {
     let mut header = Header::default();
-    let mut objects = Vec::new();
     let outcome = xml::read(
         text,
         "annotation",
         is_read,
         out,
         |element, out| match element.name.as_str() {
-            "object" => objects.extend(object::read(&element, out)),
-            _ => header.read(element, doc, out),
+            "object" => read.objects.extend(object::read(&element, out)),
+            _ => header.read(element, read, out),
         },
     );
     // A file cut short has already said so; a missing <size> would only repeat it.
-    if let (Some(root_line), true, false) = (outcome.root_line, outcome.complete, header.seen_size)
-    {
+    if let (Some(root_line), true, None) = (outcome.root_line, outcome.complete, read.size_line) {
         let message = "The file has no <size>; add the image's width and height so shapes can be checked against it.";
         out.push(
             out.warning(ProblemCode::MissingField, root_line, message)
                 .field("size")
                 .expected("<size> with <width>, <height> and <depth>"),
         );
-    }
-    let size = doc.width.zip(doc.height).filter(|(w, h)| *w > 0 && *h > 0);
-    for read in objects {
-        if let Some((width, height)) = size {
-            shape::check_bounds(&read, width, height, out);
-        }
-        doc.annotations.push(read.annotation);
     }
 }
 
@@ -202,11 +303,10 @@ fn is_read(name: &str) -> bool {
 #[derive(Default)]
 struct Header {
     seen: Vec<String>,
-    seen_size: bool,
 }
 
 impl Header {
-    fn read(&mut self, element: Element, doc: &mut VocDocument, out: &mut Problems) {
+    fn read(&mut self, element: Element, read: &mut VocFile, out: &mut Problems) {
         if self.seen.contains(&element.name) {
             let message = format!(
                 "<{}> appears twice; keep only one, the first is used.",
@@ -220,13 +320,14 @@ impl Header {
             return;
         }
         self.seen.push(element.name.clone());
+        let doc = &mut read.header;
         match element.name.as_str() {
             "folder" => doc.folder = non_empty(element.value()),
             "filename" => doc.filename = non_empty(element.value()),
             "mask_source" => doc.mask_source = non_empty(element.value()),
             "segmented" => doc.segmented = object::flag(&element, "segmented", out),
             "size" => {
-                self.seen_size = true;
+                read.size_line = Some(element.line);
                 doc.width = dimension(&element, "width", true, out);
                 doc.height = dimension(&element, "height", true, out);
                 doc.depth = dimension(&element, "depth", false, out);

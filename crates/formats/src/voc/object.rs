@@ -3,19 +3,35 @@
 use std::collections::BTreeMap;
 
 use serde_json::Value;
-use wharf_model::{Annotation, ProblemCode};
+use wharf_model::{Annotation, AnnotationPart, ProblemCode};
 
 use super::xml::Element;
 use super::{Problems, shape};
 
-/// An object read, with where its shape element is, for the bounds check that runs once the
-/// image size is known.
+/// An object read, with where its shapes are, for the bounds check that runs once the image
+/// size is known.
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct ReadObject {
     pub annotation: Annotation,
-    /// `bndbox`, `polygon`, ...
-    pub shape_name: String,
-    pub shape_line: u64,
+    pub place: ShapePlace,
+    /// Where each of `annotation.parts` is, in the same order.
+    pub parts: Vec<ShapePlace>,
+}
+
+/// The element a shape was read from (`bndbox`, `polygon`, ...) and its line.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct ShapePlace {
+    pub element: String,
+    pub line: u64,
+}
+
+impl ShapePlace {
+    fn of(element: &Element) -> Self {
+        Self {
+            element: element.name.clone(),
+            line: element.line,
+        }
+    }
 }
 
 /// Reads an object, or leaves it out with errors. Warnings are reported either way, so a user
@@ -52,8 +68,20 @@ pub(super) fn read(object: &Element, out: &mut Problems) -> Option<ReadObject> {
     for properties in object.children_named("properties") {
         read_properties(properties, &mut attributes, out);
     }
+    if let Some(actions) = field(object, "actions", out) {
+        attributes.insert("actions".to_owned(), done_actions(actions, out));
+    }
+    if object.child("bndbox").is_some()
+        && let Some(point) = field(object, "point", out).and_then(|p| reference_point(p, out))
+    {
+        attributes.insert("point".to_owned(), point);
+    }
     let difficult = field(object, "difficult", out).is_some_and(|e| flag(e, "difficult", out));
     let confidence = field(object, "confidence", out).and_then(|e| unit_interval(e, out));
+    let (parts, part_places): (Vec<AnnotationPart>, Vec<ShapePlace>) = object
+        .children_named("part")
+        .filter_map(|element| part(element, out))
+        .unzip();
 
     let (label, (shape, shape_element)) = (label?, shape?);
     Some(ReadObject {
@@ -67,11 +95,73 @@ pub(super) fn read(object: &Element, out: &mut Problems) -> Option<ReadObject> {
             hard: false,
             bounds: None,
             source_format: "voc".to_owned(),
-            parts: Vec::new(),
+            parts,
         },
-        shape_name: shape_element.name.clone(),
-        shape_line: shape_element.line,
+        place: ShapePlace::of(shape_element),
+        parts: part_places,
     })
+}
+
+/// A `<part>` of an object (the person layout's head, hands and feet): its `<name>` and its
+/// shape. A broken part is left out with an error; its object is kept.
+fn part(element: &Element, out: &mut Problems) -> Option<(AnnotationPart, ShapePlace)> {
+    let label = element
+        .child("name")
+        .map(Element::value)
+        .filter(|name| !name.is_empty());
+    if label.is_none() {
+        let message =
+            "This <part> has no <name> and is left out; write the part's label, such as head.";
+        out.push(
+            out.error(ProblemCode::MissingField, element.line, message)
+                .field("part.name")
+                .expected("<name> with the part's label"),
+        );
+    }
+    let shape = shape::read(element, out);
+    let (label, (shape, shape_element)) = (label?, shape?);
+    let part = AnnotationPart {
+        label: label.to_owned(),
+        shape,
+    };
+    Some((part, ShapePlace::of(shape_element)))
+}
+
+/// `<actions>` (VOC2012's action task): one 0/1 flag per action; the attribute lists the
+/// actions flagged 1, in file order.
+fn done_actions(actions: &Element, out: &mut Problems) -> Value {
+    let done = actions
+        .children
+        .iter()
+        .filter(|action| flag(action, &action.name, out))
+        .map(|action| Value::String(action.name.clone()))
+        .collect();
+    Value::Array(done)
+}
+
+/// The `<point>` beside a `<bndbox>` in VOC2012's action task: a point on the person, kept as
+/// `[x, y]`. One that does not read is dropped with a warning; the object is still good.
+fn reference_point(point: &Element, out: &mut Problems) -> Option<Value> {
+    let mut coordinates = Vec::with_capacity(2);
+    for name in ["x", "y"] {
+        let text = point.child(name).map(Element::value).unwrap_or("");
+        match text.parse::<f64>() {
+            Ok(value) if value.is_finite() => coordinates.push(Value::from(value)),
+            _ => {
+                let message = format!(
+                    "The action reference <point> has no usable <{name}>; the point is ignored, the object kept."
+                );
+                out.push(
+                    out.warning(ProblemCode::InvalidValue, point.line, message)
+                        .field(format!("point.{name}"))
+                        .found(if text.is_empty() { "(empty)" } else { text })
+                        .expected("a number of pixels"),
+                );
+                return None;
+            }
+        }
+    }
+    Some(Value::Array(coordinates))
 }
 
 /// `<name>`, which an object cannot go without.

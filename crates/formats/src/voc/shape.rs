@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use wharf_model::{ProblemCode, Shape};
 
-use super::object::ReadObject;
+use super::object::{ReadObject, ShapePlace};
 use super::xml::Element;
 use super::{MAX_ABS_VALUE, Problems};
 
@@ -13,16 +13,21 @@ const SHAPE_ELEMENTS: [&str; 7] = [
     "bndbox", "polygon", "point", "line", "circle", "polyline", "dashed",
 ];
 
-/// The object's shape and the element it came from, or `None` with errors.
-pub(super) fn read<'a>(object: &'a Element, out: &mut Problems) -> Option<(Shape, &'a Element)> {
-    let mut shapes = object
-        .children
-        .iter()
-        .filter(|c| SHAPE_ELEMENTS.contains(&c.name.as_str()));
+/// The shape of an `<object>` or a `<part>` (`owner` names which) and the element it came
+/// from, or `None` with errors. A `<point>` beside a `<bndbox>` is not a second shape but the
+/// VOC2012 action task's reference point, which the object reads as an attribute.
+pub(super) fn read<'a>(owner: &'a Element, out: &mut Problems) -> Option<(Shape, &'a Element)> {
+    let beside_box = owner.child("bndbox").is_some();
+    let mut shapes = owner.children.iter().filter(|c| {
+        SHAPE_ELEMENTS.contains(&c.name.as_str()) && !(beside_box && c.name == "point")
+    });
+    let kind = owner.name.as_str();
     let Some(element) = shapes.next() else {
-        let message = "This <object> has no shape and is left out; add a <bndbox> (or another shape element).";
+        let message = format!(
+            "This <{kind}> has no shape and is left out; add a <bndbox> (or another shape element)."
+        );
         out.push(
-            out.error(ProblemCode::MissingField, object.line, message)
+            out.error(ProblemCode::MissingField, owner.line, message)
                 .field("bndbox")
                 .expected(
                     "one of <bndbox>, <polygon>, <point>, <line>, <circle>, <polyline>, <dashed>",
@@ -32,7 +37,7 @@ pub(super) fn read<'a>(object: &'a Element, out: &mut Problems) -> Option<(Shape
     };
     if let Some(second) = shapes.next() {
         let message = format!(
-            "This <object> has both <{}> and <{}> and is left out; keep one shape per object.",
+            "This <{kind}> has both <{}> and <{}> and is left out; keep one shape per {kind}.",
             element.name, second.name
         );
         out.push(
@@ -327,22 +332,41 @@ fn number(element: &Element, field: &str, out: &mut Problems) -> Option<f64> {
     }
 }
 
-/// Warns when the shape reaches outside the image. Kept: ModelArts only says such an import
-/// "may fail", and a box a pixel over the edge is usually still a good label.
+/// Warns when the object's shape, or one of its parts, reaches outside the image. Kept:
+/// ModelArts only says such an import "may fail", and a box a pixel over the edge is usually
+/// still a good label.
 pub(super) fn check_bounds(read: &ReadObject, width: u32, height: u32, out: &mut Problems) {
-    let Some((field, found)) =
-        first_outside(&read.annotation.shape, f64::from(width), f64::from(height))
-    else {
+    let annotation = &read.annotation;
+    check_shape(
+        &annotation.label,
+        &annotation.shape,
+        &read.place,
+        (width, height),
+        out,
+    );
+    for (part, place) in annotation.parts.iter().zip(&read.parts) {
+        let label = format!("{}'s {}", annotation.label, part.label);
+        check_shape(&label, &part.shape, place, (width, height), out);
+    }
+}
+
+fn check_shape(
+    label: &str,
+    shape: &Shape,
+    place: &ShapePlace,
+    (width, height): (u32, u32),
+    out: &mut Problems,
+) {
+    let Some((field, found)) = first_outside(shape, f64::from(width), f64::from(height)) else {
         return;
     };
-    let label = &read.annotation.label;
     let message = format!(
         "The <{}> of '{label}' reaches outside the {width}×{height} image; it is kept, but fix the coordinates or <size>.",
-        read.shape_name
+        place.element
     );
     out.push(
-        out.warning(ProblemCode::OutOfBounds, read.shape_line, message)
-            .field(field.unwrap_or_else(|| read.shape_name.clone()))
+        out.warning(ProblemCode::OutOfBounds, place.line, message)
+            .field(field.unwrap_or_else(|| place.element.clone()))
             .found(found)
             .expected(format!("0 ≤ x ≤ {width} and 0 ≤ y ≤ {height}")),
     );

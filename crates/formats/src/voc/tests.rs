@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use serde_json::json;
-use wharf_model::{Problem, ProblemCode, Severity, Shape};
+use wharf_model::{AnnotationPart, Problem, ProblemCode, Severity, Shape};
 
 use super::object::json_value;
 use super::*;
@@ -13,6 +13,7 @@ use crate::{ListingSummary, Verdict};
 const EXAMPLE: &str = include_str!("../../tests/fixtures/voc/modelarts_example.xml");
 const ALL_SHAPES: &str = include_str!("../../tests/fixtures/voc/all_shapes.xml");
 const EXTENSIONS: &str = include_str!("../../tests/fixtures/voc/modelarts_extensions.xml");
+const PERSON_LAYOUT: &str = include_str!("../../tests/fixtures/voc/voc2012_person_layout.xml");
 
 fn read(xml: &str) -> VocDocument {
     parse(xml.as_bytes(), "labels/a.xml")
@@ -189,6 +190,274 @@ fn modelarts_extensions_become_attributes_and_confidence() {
         })
     );
     assert_eq!(dog.confidence, None);
+}
+
+fn bndbox(x_min: f64, y_min: f64, x_max: f64, y_max: f64) -> Shape {
+    Shape::Box {
+        x_min,
+        y_min,
+        x_max,
+        y_max,
+    }
+}
+
+#[test]
+fn parts_actions_and_the_reference_point_of_voc2012_are_kept() {
+    let doc = read(PERSON_LAYOUT);
+    let [person, train] = doc.annotations.as_slice() else {
+        panic!("{:?}", doc.annotations)
+    };
+    assert_eq!(
+        (person.label.as_str(), &person.shape),
+        ("person", &bndbox(180.0, 54.0, 357.0, 333.0))
+    );
+    assert_eq!(
+        person.parts,
+        [
+            AnnotationPart {
+                label: "head".into(),
+                shape: bndbox(223.0, 60.0, 277.0, 127.0)
+            },
+            AnnotationPart {
+                label: "hand".into(),
+                shape: bndbox(180.0, 192.0, 209.0, 222.0)
+            },
+            AnnotationPart {
+                label: "foot".into(),
+                shape: bndbox(278.0, 310.0, 310.0, 340.0)
+            },
+        ]
+    );
+    assert_eq!(
+        json!(person.attributes),
+        json!({
+            "actions": ["phoning", "walking"], "point": [248.0, 96.0],
+            "pose": "Frontal", "truncated": 0,
+        })
+    );
+    assert!(!person.difficult && train.difficult && train.parts.is_empty());
+    // The foot reaches below the 500×333 image: reported on its own line, the part kept.
+    let problem = only_problem(&doc);
+    assert_eq!(
+        (problem.code, problem.line, problem.field.as_deref()),
+        (ProblemCode::OutOfBounds, Some(38), Some("bndbox.ymax"))
+    );
+    assert!(problem.message.contains("'person's foot'"), "{problem:?}");
+}
+
+#[test]
+fn a_broken_part_is_left_out_and_its_object_kept() {
+    let doc = read(&with_objects(&[
+        "<object><name>person</name><bndbox><xmin>1</xmin><ymin>1</ymin><xmax>50</xmax><ymax>50</ymax></bndbox>\n<part><bndbox><xmin>1</xmin><ymin>1</ymin><xmax>5</xmax><ymax>5</ymax></bndbox></part>\n<part><name>hand</name><bndbox><xmin>x</xmin><ymin>1</ymin><xmax>5</xmax><ymax>5</ymax></bndbox></part>\n<part><name>foot</name><bndbox><xmin>1</xmin><ymin>1</ymin><xmax>5</xmax><ymax>5</ymax></bndbox></part></object>",
+    ]));
+    let found: Vec<_> = doc
+        .problems
+        .iter()
+        .map(|p| (p.code, p.severity, p.line, p.field.as_deref()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                ProblemCode::MissingField,
+                Severity::Error,
+                Some(4),
+                Some("part.name")
+            ),
+            (
+                ProblemCode::WrongType,
+                Severity::Error,
+                Some(5),
+                Some("bndbox.xmin")
+            ),
+        ]
+    );
+    let parts: Vec<&str> = doc.annotations[0]
+        .parts
+        .iter()
+        .map(|p| p.label.as_str())
+        .collect();
+    assert_eq!(parts, ["foot"]);
+}
+
+#[test]
+fn a_bad_reference_point_or_action_flag_is_a_warning() {
+    let doc = read(&with_objects(&[
+        "<object><name>person</name><bndbox><xmin>1</xmin><ymin>1</ymin><xmax>50</xmax><ymax>50</ymax></bndbox>\n<point><x>a</x><y>3</y></point>\n<actions><jumping>yes</jumping><reading>1</reading></actions></object>",
+    ]));
+    let found: Vec<_> = doc
+        .problems
+        .iter()
+        .map(|p| (p.code, p.severity, p.line, p.field.as_deref()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                ProblemCode::InvalidValue,
+                Severity::Warning,
+                Some(4),
+                Some("point.x")
+            ),
+            (
+                ProblemCode::InvalidValue,
+                Severity::Warning,
+                Some(5),
+                Some("jumping")
+            ),
+        ]
+    );
+    assert_eq!(
+        json!(doc.annotations[0].attributes),
+        json!({ "actions": ["reading"] })
+    );
+}
+
+#[test]
+fn shapes_are_checked_against_the_image_header_when_it_disagrees_with_size() {
+    let xml = with_objects(&[
+        "<object><name>wide</name><bndbox><xmin>1</xmin><ymin>1</ymin><xmax>90</xmax><ymax>20</ymax></bndbox></object>",
+    ]);
+    let image = LabelledImage {
+        path: "JPEGImages/a.jpg",
+        width: 50,
+        height: 100,
+    };
+    let file = super::read(xml.as_bytes(), "labels/a.xml");
+    assert_eq!(file.filename(), None);
+    let doc = file.check(Some(image));
+    let found: Vec<_> = doc
+        .problems
+        .iter()
+        .map(|p| {
+            (
+                p.code,
+                p.line,
+                p.field.as_deref(),
+                p.found.as_deref(),
+                p.expected.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                ProblemCode::InvalidValue,
+                Some(2),
+                Some("size"),
+                Some("100×100"),
+                Some("50×100, the size in the header of 'JPEGImages/a.jpg'")
+            ),
+            (
+                ProblemCode::OutOfBounds,
+                Some(3),
+                Some("bndbox.xmax"),
+                Some("xmax 90"),
+                Some("0 ≤ x ≤ 50 and 0 ≤ y ≤ 100")
+            ),
+        ]
+    );
+    assert!(
+        doc.problems[0]
+            .message
+            .contains("<size> says 100×100 but the image 'JPEGImages/a.jpg' is 50×100"),
+        "{:?}",
+        doc.problems[0]
+    );
+    // The same size: nothing to say; no header: checked against <size>, as parse does.
+    let same = LabelledImage {
+        width: 100,
+        ..image
+    };
+    assert_eq!(
+        super::read(xml.as_bytes(), "labels/a.xml")
+            .check(Some(same))
+            .problems,
+        []
+    );
+    assert_eq!(
+        super::read(xml.as_bytes(), "labels/a.xml").check(None),
+        parse(xml.as_bytes(), "labels/a.xml")
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The devkit's folders and split lists
+
+#[test]
+fn devkit_paths_give_roots_ids_splits_and_masks() {
+    use devkit::{Split, annotations_root, is_structure, mask, place, split_list};
+    assert_eq!(
+        place("VOC2012/JPEGImages/2008_000008.jpg"),
+        ("VOC2012", "2008_000008")
+    );
+    assert_eq!(
+        place("VOC2012/Annotations/2008_000008.xml"),
+        ("VOC2012", "2008_000008")
+    );
+    assert_eq!(place("data/x.y.jpg"), ("data", "x.y"));
+    assert_eq!(place("x.jpg"), ("", "x"));
+    assert_eq!(annotations_root("a/b/Annotations/x.xml"), Some("a/b"));
+    assert_eq!(annotations_root("Annotations/x.xml"), Some(""));
+    assert_eq!(annotations_root("data/x.xml"), None);
+    assert_eq!(
+        split_list("VOC2012/ImageSets/Main/val.txt"),
+        Some(("VOC2012", Split::Val))
+    );
+    assert_eq!(
+        split_list("ImageSets/Main/trainval.txt"),
+        Some(("", Split::TrainVal))
+    );
+    for not_a_split in [
+        "VOC2012/ImageSets/Main/cat_train.txt",
+        "VOC2012/ImageSets/Segmentation/train.txt",
+        "VOC2012/MyImageSets/Main/train.txt",
+        "train.txt",
+    ] {
+        assert_eq!(split_list(not_a_split), None, "{not_a_split}");
+    }
+    assert_eq!(
+        mask("VOC2012/SegmentationObject/2008_000008.png"),
+        Some(("VOC2012", "2008_000008"))
+    );
+    assert_eq!(mask("VOC2012/JPEGImages/2008_000008.png"), None);
+    assert!(is_structure("VOC2012/ImageSets/Action/jumping_val.txt"));
+    assert!(is_structure("SegmentationClass/x.png"));
+    assert!(!is_structure("VOC2012/JPEGImages/x.jpg"));
+    assert!(!is_structure("ImageSets"));
+    let usages: Vec<_> = Split::ORDER.iter().map(|s| s.usage()).collect();
+    assert_eq!(usages, ["train", "eval", "test", "train"]);
+    use crate::Layout;
+    assert!(VocLayout.is_structure("VOC2012/ImageSets/Main/cat_train.txt"));
+    assert!(VocLayout.is_structure("VOC2012/SegmentationObject/x.png"));
+    assert!(!VocLayout.is_structure("VOC2012/README.txt"));
+}
+
+#[test]
+fn split_lists_give_one_id_a_line() {
+    let (listed, problems) = devkit::parse_split_list(
+        b"2008_000008\r\n\n  2008_000015  \n2008_000019 1\n",
+        "ImageSets/Main/train.txt",
+    );
+    let ids: Vec<_> = listed.iter().map(|l| (l.id.as_str(), l.line)).collect();
+    assert_eq!(
+        ids,
+        [("2008_000008", 1), ("2008_000015", 3), ("2008_000019", 4)]
+    );
+    let [problem] = problems.as_slice() else {
+        panic!("{problems:?}")
+    };
+    assert_eq!(
+        (problem.code, problem.severity, problem.line),
+        (ProblemCode::InvalidValue, Severity::Warning, Some(4))
+    );
+    let (listed, problems) = devkit::parse_split_list(b"a\nb\xff\n", "train.txt");
+    assert!(listed.is_empty());
+    assert_eq!(
+        (problems[0].code, problems[0].line),
+        (ProblemCode::NotUtf8, Some(2))
+    );
 }
 
 #[test]
@@ -1081,36 +1350,78 @@ fn weak_pairing_matches_with_low_confidence() {
 }
 
 #[test]
-fn the_devkit_layout_matches_with_low_confidence() {
+fn the_devkit_tree_matches_with_high_confidence_naming_its_folders() {
     let s = summary(&[
-        "VOC2012/Annotations/2007_000027.xml",
-        "VOC2012/JPEGImages/2007_000027.jpg",
+        "VOCdevkit/VOC2012/Annotations/2007_000027.xml",
+        "VOCdevkit/VOC2012/Annotations/2007_000032.xml",
+        "VOCdevkit/VOC2012/ImageSets/Main/train.txt",
+        "VOCdevkit/VOC2012/ImageSets/Main/cat_train.txt",
+        "VOCdevkit/VOC2012/ImageSets/Segmentation/val.txt",
+        "VOCdevkit/VOC2012/JPEGImages/2007_000027.jpg",
+        "VOCdevkit/VOC2012/JPEGImages/2007_000032.jpg",
+        "VOCdevkit/VOC2012/SegmentationClass/2007_000032.png",
+        "VOCdevkit/VOC2012/SegmentationObject/2007_000032.png",
+        "VOCdevkit/README.txt",
     ]);
+    let (confidence, reasons) = reasons(&detect(&s, &heads));
+    assert_eq!(confidence, 0.95);
+    assert_eq!(
+        reasons,
+        [
+            "a Pascal VOC devkit tree under VOCdevkit/VOC2012/: Annotations/ (2 .xml files looked at), JPEGImages/, ImageSets/ (Main, Segmentation), SegmentationClass/, SegmentationObject/",
+            "VOCdevkit/VOC2012/Annotations/2007_000027.xml has root <annotation>",
+        ]
+    );
+    let all = crate::detect(&s, &heads);
+    assert_eq!(all[0].format, "voc");
+}
+
+#[test]
+fn a_devkit_tree_at_the_top_without_images_matches_as_annotations_only() {
+    let s = summary(&[
+        "Annotations/a.xml",
+        "ImageSets/Main/train.txt",
+        "SegmentationClass/a.png",
+    ]);
+    let (confidence, reasons) = reasons(&detect(&s, &heads));
+    assert_eq!(confidence, 0.9);
+    assert_eq!(
+        reasons[..2],
+        [
+            "a Pascal VOC devkit tree at the top of the source: Annotations/ (1 .xml files looked at), ImageSets/ (Main), SegmentationClass/",
+            "no JPEGImages/, images/, Images/ folder: annotations only, each .xml file is imported as a sample of its own",
+        ]
+    );
+}
+
+#[test]
+fn xml_files_without_images_match_as_annotations_only() {
+    let s = summary(&["labels/a.xml", "labels/b.xml", "notes.txt"]);
+    let (confidence, reasons) = reasons(&detect(&s, &heads));
+    assert_eq!(confidence, 0.7);
+    assert_eq!(
+        reasons,
+        [
+            "2 .xml files and no images: annotations only, each file is imported as a sample of its own",
+            "labels/a.xml has root <annotation>",
+        ]
+    );
+    assert_eq!(crate::detect(&s, &heads)[0].format, "voc");
+    // Other XML is still not VOC.
+    assert_eq!(
+        rejection(&detect(&summary(&["cvat.xml"]), &heads)),
+        "1 .xml files and no images; cvat.xml root is <annotations>, expected <annotation>"
+    );
+}
+
+#[test]
+fn annotations_beside_an_unrelated_image_folder_still_pair_by_name() {
+    let s = summary(&["set/Annotations/a.xml", "set/pictures/a.jpg"]);
     let (confidence, reasons) = reasons(&detect(&s, &heads));
     assert_eq!(confidence, 0.5);
     assert!(
         reasons[0].contains("1 share a name with an image in another folder"),
         "{reasons:?}"
-    );
-    assert_eq!(
-        reasons[1],
-        "VOC2012/Annotations/2007_000027.xml has root <annotation>"
-    );
-}
-
-#[test]
-fn sources_without_paired_xml_are_rejected_with_the_reason() {
-    assert_eq!(
-        rejection(&detect(&summary(&["a.jpg", "a.txt"]), &heads)),
-        "no .xml files"
-    );
-    assert_eq!(
-        rejection(&detect(&summary(&["a.xml", "b.xml"]), &heads)),
-        "2 .xml files but no images to pair them with"
-    );
-    assert_eq!(
-        rejection(&detect(&summary(&["a.jpg", "b.xml"]), &heads)),
-        "xml files do not pair with images: none of 1 .xml files has an image of the same name"
     );
 }
 
