@@ -1,13 +1,29 @@
-//! YOLO: a `.txt` label file per image (`x.jpg` + `x.txt`, or `images/…/x.jpg` +
-//! `labels/…/x.txt`), with class names in `data.yaml`, `classes.txt` or `obj.names`.
+//! YOLO: a `.txt` label file per image, with class names in `data.yaml`, `classes.txt` or
+//! `obj.names`, and the splits in `data.yaml`, `obj.data` or the folders' names.
 //!
-//! Every image is a sample, labelled when its label file is there. Images are taken in rounds
-//! of [`SAMPLES_PER_ROUND`], whose label files are read together.
+//! # Reading
+//!
+//! 1. The configuration files are read: class names (the first file that names any), the
+//!    `task` that says how four-point lines are read, and the splits every `data.yaml` and
+//!    `obj.data` declares, with the split lists they name.
+//! 2. Label files are paired with their images as `wharf_formats::yolo::pairing` says. Files of
+//!    the layout's structure (split lists, names, caches) never pair, whatever their stem.
+//! 3. Every image is a sample, labelled when its label file is there, with its split as its
+//!    usage. Images are taken in rounds of [`SAMPLES_PER_ROUND`], whose label files are read
+//!    together.
+//!
+//! What is left (a `README.txt`, a label file without an image) is judged by `leftovers`.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
 
 use futures::{FutureExt, StreamExt};
-use wharf_formats::yolo;
+use wharf_formats::Layout;
+use wharf_formats::yolo::{
+    self, FourPoints, LabelContext, YoloLayout,
+    pairing::{image_key, label_key},
+    splits::{Place, SplitDeclaration, Splits},
+};
 use wharf_model::{LabelDef, WharfResult};
 use wharf_storage::{ObjectEntry, Source};
 
@@ -16,60 +32,35 @@ use super::{
     problems, read_small_files,
 };
 
-/// YOLO: class names from `data.yaml`, `classes.txt` or `obj.names`, and a label file per
-/// image. Normalised coordinates are scaled to pixels with the image's size, read from its
-/// header.
+/// Reads the layout: see the module doc. Normalised coordinates are scaled to pixels with the
+/// image's size, read from its header.
 pub(super) async fn read(
     source: &Source,
     listing: &Listing,
     sink: &mut impl ReadSink,
 ) -> WharfResult<()> {
-    let names_files: Vec<String> = listing.summary.well_known().to_vec();
-    let mut classes: Vec<LabelDef> = Vec::new();
-    for (path, bytes) in read_small_files(source, names_files.iter().cloned(), sink).await? {
-        let name = super::file_name(&path).to_ascii_lowercase();
-        let (found, found_problems) = if name.ends_with(".yaml") || name.ends_with(".yml") {
-            let (data, problems) = yolo::parse_data_yaml(&bytes, &path);
-            (data.names, problems)
-        } else if name.ends_with(".names") || name == "classes.txt" {
-            yolo::parse_class_names(&bytes, &path)
-        } else {
-            continue;
-        };
-        problems(sink, found_problems).await?;
-        if classes.is_empty() {
-            classes = found;
-        }
-    }
-    sink.labels(classes.clone()).await?;
-    let names: HashSet<&String> = names_files.iter().collect();
-    let sidecars: HashMap<String, String> = listing
-        .with_extension("txt")
-        .filter(|t| !names.contains(&t.path))
-        .filter_map(|t| Some((listing.image_for(&t.path)?.path.clone(), t.path.clone())))
-        .collect();
+    let folders = OnceLock::new();
+    let place_of = |path: &str| listed_place(listing, &folders, path);
+    let config = Config::read(source, listing, &place_of, sink).await?;
+    sink.labels(config.classes.clone()).await?;
+    let splits = splits(source, listing, &config.splits, &place_of, sink).await?;
+    let label_files = pair_label_files(listing, &splits);
+    let context = LabelContext {
+        classes: &config.classes,
+        image_size: None,
+        four_points: config.four_points,
+    };
     let images: Vec<&ObjectEntry> = listing.images().collect();
     for round in images.chunks(SAMPLES_PER_ROUND) {
         let labelled: Vec<ObjectEntry> = round
             .iter()
-            .filter(|i| sidecars.contains_key(&i.path))
+            .filter(|i| label_files.contains_key(&i.path))
             .map(|i| (*i).clone())
             .collect();
-        let sizes: HashMap<String, (u32, u32)> = futures::stream::iter(labelled)
-            .map(|image| {
-                async move {
-                    let size = source.probe_image(&image).await.ok().flatten();
-                    size.map(|s| (image.path.clone(), (s.width, s.height)))
-                }
-                .boxed()
-            })
-            .buffer_unordered(FILES_AT_ONCE)
-            .filter_map(futures::future::ready)
-            .collect()
-            .await;
+        let sizes = image_sizes(source, labelled).await;
         let wanted: Vec<String> = round
             .iter()
-            .filter_map(|i| sidecars.get(&i.path).cloned())
+            .filter_map(|i| label_files.get(&i.path).cloned())
             .collect();
         let mut texts: HashMap<String, Vec<u8>> = read_small_files(source, wanted, sink)
             .await?
@@ -79,9 +70,15 @@ pub(super) async fn read(
             let mut planned = PlannedSample::of_file((*image).clone(), Vec::new(), YOLO);
             let size = sizes.get(&image.path).copied();
             planned.files[0].size_hint = size;
-            if let Some(bytes) = sidecars.get(&image.path).and_then(|p| texts.remove(p)) {
-                let path = &sidecars[&image.path];
-                let (annotations, found) = yolo::parse_labels(&bytes, path, &classes, size);
+            planned.usage = splits.usage_of(&image.path).map(str::to_owned);
+            if let Some(path) = label_files.get(&image.path)
+                && let Some(bytes) = texts.remove(path)
+            {
+                let context = LabelContext {
+                    image_size: size,
+                    ..context
+                };
+                let (annotations, found) = yolo::parse_label_file(&bytes, path, &context);
                 problems(sink, found).await?;
                 planned.annotations = PlannedAnnotations::Inline(annotations);
             }
@@ -89,4 +86,169 @@ pub(super) async fn read(
         }
     }
     Ok(())
+}
+
+/// What the configuration files say.
+struct Config {
+    classes: Vec<LabelDef>,
+    four_points: FourPoints,
+    splits: Vec<SplitDeclaration>,
+}
+
+impl Config {
+    /// Reads every `data.yaml`, names file and `obj.data` of the listing, reporting their
+    /// problems. The first file that names classes gives them, the first `data.yaml` with a
+    /// `task` gives it; every file's splits count.
+    async fn read(
+        source: &Source,
+        listing: &Listing,
+        place_of: &(impl Fn(&str) -> Option<Place> + Sync),
+        sink: &mut impl ReadSink,
+    ) -> WharfResult<Self> {
+        let files: Vec<String> = listing
+            .summary
+            .well_known()
+            .iter()
+            .filter(|path| YoloLayout.is_structure(path))
+            .cloned()
+            .collect();
+        let mut config = Config {
+            classes: Vec::new(),
+            four_points: FourPoints::default(),
+            splits: Vec::new(),
+        };
+        let mut task = None;
+        for (path, bytes) in read_small_files(source, files, sink).await? {
+            let name = super::file_name(&path).to_ascii_lowercase();
+            let (classes, found) = if name.ends_with(".yaml") || name.ends_with(".yml") {
+                let (data, found) = yolo::parse_data_yaml(&bytes, &path);
+                config
+                    .splits
+                    .extend(yolo::splits::data_yaml_splits(&data, &path, place_of));
+                task = task.or(data.task);
+                (data.names, found)
+            } else if name == "obj.data" {
+                let (data, found) = yolo::parse_darknet_data(&bytes, &path);
+                config
+                    .splits
+                    .extend(yolo::splits::darknet_splits(&data, &path));
+                (Vec::new(), found)
+            } else {
+                yolo::parse_class_names(&bytes, &path)
+            };
+            problems(sink, found).await?;
+            if config.classes.is_empty() {
+                config.classes = classes;
+            }
+        }
+        config.four_points = FourPoints::of_task(task.as_deref());
+        Ok(config)
+    }
+}
+
+/// Whether a path the configuration files write is a listed file or folder. The folders are
+/// gathered the first time one is asked for: most sources declare no split.
+fn listed_place(
+    listing: &Listing,
+    folders: &OnceLock<HashSet<String>>,
+    path: &str,
+) -> Option<Place> {
+    if listing.entry(path).is_some() {
+        return Some(Place::File);
+    }
+    folders
+        .get_or_init(|| folders_of(listing))
+        .contains(path)
+        .then_some(Place::Folder)
+}
+
+fn folders_of(listing: &Listing) -> HashSet<String> {
+    let mut folders: HashSet<String> = HashSet::new();
+    for entry in &listing.entries {
+        let path = entry.path.as_str();
+        // Deepest first: once a folder is known, so are the folders above it.
+        for (at, _) in path.rmatch_indices('/') {
+            if folders.contains(&path[..at]) {
+                break;
+            }
+            folders.insert(path[..at].to_owned());
+        }
+    }
+    folders
+}
+
+/// The splits the configuration declares, with the split lists they name read.
+async fn splits(
+    source: &Source,
+    listing: &Listing,
+    declarations: &[SplitDeclaration],
+    place_of: &(impl Fn(&str) -> Option<Place> + Sync),
+    sink: &mut impl ReadSink,
+) -> WharfResult<Splits> {
+    let mut splits = Splits::default();
+    for declaration in declarations {
+        if let Some(problem) = splits.declare(declaration, place_of) {
+            sink.problem(problem).await?;
+        }
+    }
+    let lists = splits.lists().to_vec();
+    let paths: Vec<String> = lists.iter().map(|list| list.path.clone()).collect();
+    for (path, bytes) in read_small_files(source, paths, sink).await? {
+        let Some(list) = lists.iter().find(|list| list.path == path) else {
+            continue;
+        };
+        let found = splits.add_list(list, &bytes, &|p| listing.entry(p).is_some());
+        problems(sink, found).await?;
+    }
+    Ok(splits)
+}
+
+/// The label file of every labelled image, by the image's path. A file of the layout's
+/// structure, or a split list, is never a label file. When two label files pair with one
+/// image, the first listed is read and the other is left over, to be reported.
+fn pair_label_files(listing: &Listing, splits: &Splits) -> HashMap<String, String> {
+    // Images by pairing key, made the first time a label file is neither beside its image nor
+    // under `labels/` for `images/` (which the listing pairs itself).
+    let mut by_key: Option<HashMap<String, &str>> = None;
+    let mut label_files = HashMap::new();
+    for text in listing.with_extension("txt") {
+        if YoloLayout.is_structure(&text.path) || splits.is_list(&text.path) {
+            continue;
+        }
+        let image = listing
+            .image_for(&text.path)
+            .map(|e| e.path.as_str())
+            .or_else(|| {
+                let (key, _) = label_key(&text.path)?;
+                let by_key = by_key.get_or_insert_with(|| {
+                    listing
+                        .images()
+                        .filter_map(|image| Some((image_key(&image.path)?, image.path.as_str())))
+                        .collect()
+                });
+                by_key.get(&key).copied()
+            });
+        if let Some(image) = image {
+            label_files
+                .entry(image.to_owned())
+                .or_insert_with(|| text.path.clone());
+        }
+    }
+    label_files
+}
+
+/// The sizes of the images whose headers can be read, by path.
+async fn image_sizes(source: &Source, images: Vec<ObjectEntry>) -> HashMap<String, (u32, u32)> {
+    futures::stream::iter(images)
+        .map(|image| {
+            async move {
+                let size = source.probe_image(&image).await.ok().flatten();
+                size.map(|s| (image.path.clone(), (s.width, s.height)))
+            }
+            .boxed()
+        })
+        .buffer_unordered(FILES_AT_ONCE)
+        .filter_map(futures::future::ready)
+        .collect()
+        .await
 }

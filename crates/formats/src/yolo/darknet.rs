@@ -1,6 +1,8 @@
 //! Darknet's `obj.data`, as ModelArts exports it: `key = value` lines naming the names file,
 //! the image lists and the class count.
 
+use std::collections::BTreeMap;
+
 use wharf_model::{Problem, ProblemCode};
 
 use super::text::{self, Problems, short};
@@ -18,6 +20,8 @@ pub struct DarknetData {
     pub valid: Option<String>,
     /// `backup`: where Darknet writes weights; kept for completeness.
     pub backup: Option<String>,
+    /// The line of every key whose value was kept, for problems about it found later.
+    pub key_lines: BTreeMap<String, u64>,
 }
 
 /// Reads an `obj.data`. Lines starting with `#` or `;` are comments, as in Darknet; unknown
@@ -86,6 +90,7 @@ fn set(
         problems.push(empty(file, line, key));
     } else {
         *slot = Some(value.to_owned());
+        data.key_lines.insert(key.to_owned(), line);
     }
 }
 
@@ -186,6 +191,9 @@ mod tests {
                 train: Some("data/train.txt".into()),
                 valid: Some("data/valid.txt".into()),
                 backup: Some("backup/".into()),
+                key_lines: [("names", 3), ("train", 4), ("valid", 5), ("backup", 6)]
+                    .map(|(key, line)| (key.to_owned(), line))
+                    .into(),
             }
         );
     }

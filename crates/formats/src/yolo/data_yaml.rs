@@ -1,7 +1,7 @@
-//! Ultralytics `data.yaml`: the dataset root, the image folders or lists of each split, and the
-//! class names.
+//! Ultralytics `data.yaml`: the dataset root, the image folders or lists of each split, the
+//! class names, and the task the labels are for.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use wharf_model::{LabelDef, Problem, ProblemCode};
 
@@ -23,9 +23,17 @@ pub struct DataYaml {
     pub names: Vec<LabelDef>,
     /// The declared number of classes.
     pub nc: Option<u32>,
+    /// `task`: what the labels are for (`detect`, `segment`, `obb`, ...), lowercase. It says how
+    /// a line of four points is read (see the module doc of `yolo`).
+    pub task: Option<String>,
+    /// The line of every key read, for problems about its value found later.
+    pub key_lines: BTreeMap<String, u64>,
 }
 
-const KEYS: &[&str] = &["path", "train", "val", "test", "nc", "names"];
+const KEYS: &[&str] = &["path", "train", "val", "test", "nc", "names", "task"];
+
+/// The tasks Ultralytics trains for.
+const TASKS: &[&str] = &["detect", "segment", "classify", "pose", "obb"];
 
 /// Reads a `data.yaml`. Keys other than those of [`DataYaml`] are skipped. A key given twice
 /// keeps its last value, as YAML loaders do, with a warning.
@@ -47,6 +55,7 @@ pub fn parse_data_yaml(text: &[u8], file: &str) -> (DataYaml, Vec<Problem>) {
         if let Some(first) = seen.insert(entry.key.clone(), entry.line) {
             problems.push(duplicate_key(file, &entry, first));
         }
+        builder.data.key_lines.insert(entry.key.clone(), entry.line);
         for problem in builder.set(entry) {
             problems.push(problem);
         }
@@ -74,6 +83,9 @@ impl Builder<'_> {
         let key = entry.key.as_str();
         match (key, entry.value) {
             ("path", Value::Scalar(s)) => self.data.path = (!s.is_null()).then_some(s.text),
+            ("task", Value::Scalar(s)) => {
+                self.data.task = (!s.is_null()).then(|| s.text.to_ascii_lowercase())
+            }
             ("train" | "val" | "test", value) => {
                 let paths = self.paths(key, value, &mut problems);
                 match key {
@@ -222,7 +234,28 @@ impl Builder<'_> {
             );
         }
         problems.extend(duplicate_names(&data.names, &self.name_lines, self.file));
+        if let Some(task) = data.task.as_deref().filter(|t| !TASKS.contains(t)) {
+            problems.push(self.unknown_task(task));
+        }
         problems
+    }
+
+    fn unknown_task(&self, task: &str) -> Problem {
+        let line = self.data.key_lines.get("task").copied().unwrap_or(0);
+        Problem::warning(
+            ProblemCode::InvalidValue,
+            self.file,
+            format!(
+                "{} line {line}: task is `{}`, which Ultralytics does not know, so it is ignored: four-point lines are oriented boxes only where they are rectangles; write one of {}",
+                self.file,
+                short(task),
+                TASKS.join(", ")
+            ),
+        )
+        .at_line(line)
+        .field("task")
+        .found(task)
+        .expected(TASKS.join(", "))
     }
 
     fn wrong_type(&self, key: &str, line: u64, expected: &str) -> Problem {
@@ -406,6 +439,47 @@ mod tests {
                 ("car", Some(2)),
                 ("traffic light", Some(3))
             ]
+        );
+    }
+
+    #[test]
+    fn task_is_read_lowercase_and_every_key_keeps_its_line() {
+        let (data, problems) = parse_data_yaml(
+            b"# DOTA8\npath: ../datasets/dota8\ntrain: images/train\nval: images/val\ntask: OBB\nnames:\n  0: plane\n",
+            "dota8.yaml",
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(data.task.as_deref(), Some("obb"));
+        let lines: Vec<(&str, u64)> = data
+            .key_lines
+            .iter()
+            .map(|(key, line)| (key.as_str(), *line))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                ("names", 6),
+                ("path", 2),
+                ("task", 5),
+                ("train", 3),
+                ("val", 4)
+            ]
+        );
+    }
+
+    #[test]
+    fn an_unknown_task_is_a_warning_at_its_line() {
+        let (data, problems) =
+            parse_data_yaml(b"train: a\nnames: [a]\ntask: rotated\n", "data.yaml");
+        assert_eq!(data.task.as_deref(), Some("rotated"));
+        assert_eq!(
+            codes(&problems),
+            [(ProblemCode::InvalidValue, Severity::Warning, Some(3))]
+        );
+        assert!(
+            problems[0]
+                .message
+                .starts_with("data.yaml line 3: task is `rotated`")
         );
     }
 

@@ -1,10 +1,11 @@
-//! YOLO label files: one object a line, normalised coordinates.
+//! YOLO label files: one object a line, normalised coordinates; and DOTA's, in pixels.
 
 use std::collections::{BTreeMap, HashMap};
 
 use serde_json::Value;
 use wharf_model::{Annotation, LabelDef, Problem, ProblemCode, Shape};
 
+use super::oriented::{self, OrientedBox};
 use super::text::{self, MAX_LINE_BYTES, Problems, short};
 
 /// Overshoot of the 0..1 range taken for rounding: clipped without a word.
@@ -14,7 +15,45 @@ const TOLERANCE: f64 = 1e-3;
 /// could hold over a million, which would only exhaust memory.
 const MAX_OBJECTS: usize = 100_000;
 
-/// What a line holds, from its number of values.
+/// How a line of four points (`class x1 y1 x2 y2 x3 y3 x4 y4`) is read: an Ultralytics
+/// oriented box, or a segment that happens to have four points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FourPoints {
+    /// What the file and the points say, when the dataset says nothing: in a file whose every
+    /// object has four points (Ultralytics' segments have as many as their outline needs), an
+    /// oriented box when the points make a rectangle (within a pixel, or 1% of its diagonal);
+    /// anything else a polygon.
+    #[default]
+    RectanglesAsBoxes,
+    /// Always an oriented box (`task: obb`): a quadrilateral that is not a rectangle becomes
+    /// the smallest rectangle around it, as Ultralytics trains on it, and keeps its points.
+    OrientedBoxes,
+    /// Always a polygon (`task: segment`).
+    Polygons,
+}
+
+impl FourPoints {
+    /// What `data.yaml`'s `task` says of four-point lines.
+    pub fn of_task(task: Option<&str>) -> Self {
+        match task {
+            Some("obb") => Self::OrientedBoxes,
+            Some("segment") => Self::Polygons,
+            _ => Self::RectanglesAsBoxes,
+        }
+    }
+}
+
+/// What a label file is read with, besides its bytes.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LabelContext<'a> {
+    /// The class names (by `source_id`, else by position); empty when none are known.
+    pub classes: &'a [LabelDef],
+    /// `(width, height)` of the image in pixels, when its header could be read.
+    pub image_size: Option<(u32, u32)>,
+    pub four_points: FourPoints,
+}
+
+/// What a line holds, from its values.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) enum Kind {
     /// `class x_center y_center width height`
@@ -23,15 +62,27 @@ pub(super) enum Kind {
     ScoredBox,
     /// `class x1 y1 x2 y2 x3 y3 …`: three points or more.
     Polygon,
+    /// DOTA: `x1 y1 x2 y2 x3 y3 x4 y4 class difficult` in pixels, `difficult` optional.
+    Dota,
 }
 
-pub(super) fn kind_of(values: usize) -> Option<Kind> {
-    match values {
+pub(super) fn kind_of(values: &[&str]) -> Option<Kind> {
+    match values.len() {
         5 => Some(Kind::Box),
         6 => Some(Kind::ScoredBox),
+        9 | 10 if values[8].parse::<f64>().is_err() => Some(Kind::Dota),
         n if n >= 7 && n % 2 == 1 => Some(Kind::Polygon),
         _ => None,
     }
+}
+
+/// DOTA's header lines, `imagesource:GoogleEarth` and `gsd:0.146`: about the image, not an
+/// object, and skipped.
+pub(super) fn is_dota_header(line: &str) -> bool {
+    let line = line.trim().to_ascii_lowercase();
+    ["imagesource:", "gsd:"]
+        .iter()
+        .any(|key| line.starts_with(key))
 }
 
 /// A class index as YOLO tools read it: a whole number from 0. `3.0` passes, since
@@ -46,31 +97,54 @@ pub(super) fn class_index(text: &str) -> Option<i64> {
     whole.then_some(value as i64)
 }
 
-/// Reads a label file into annotations.
-///
-/// `classes` gives the names (by `source_id`, else by position); when it is empty no names
-/// are known and the label is the class index as text. `image_size` is `(width, height)` in
-/// pixels: coordinates are scaled to pixels with it. Without it (or with a zero side) they stay
-/// normalised and every annotation carries the attribute `"normalized": true`, so that the stage
-/// that learns the size can scale them. Every annotation carries `class_index`.
-///
-/// A line with a defect is left out with an error; a shape reaching out of the image is clipped
-/// to it and kept with an `OutOfBounds` warning, unless nothing is left of it.
+/// Reads a label file into annotations, four-point lines read as their points say (see
+/// [`FourPoints`]). See [`parse_label_file`].
 pub fn parse_labels(
     text: &[u8],
     file: &str,
     classes: &[LabelDef],
     image_size: Option<(u32, u32)>,
 ) -> (Vec<Annotation>, Vec<Problem>) {
+    let context = LabelContext {
+        classes,
+        image_size,
+        four_points: FourPoints::default(),
+    };
+    parse_label_file(text, file, &context)
+}
+
+/// Reads a label file into annotations.
+///
+/// `context.classes` gives the names (by `source_id`, else by position); when it is empty no
+/// names are known and the label is the class index as text. `context.image_size` is
+/// `(width, height)` in pixels: coordinates are scaled to pixels with it. Without it (or with a
+/// zero side) they stay normalised and every annotation carries the attribute
+/// `"normalized": true`, so that the stage that learns the size can scale them; four-point lines
+/// then stay polygons, since an oriented box's angle changes with the image's aspect. Every YOLO
+/// annotation carries `class_index`; DOTA lines name their class.
+///
+/// A line with a defect is left out with an error; a shape reaching out of the image is clipped
+/// to it and kept with an `OutOfBounds` warning, unless nothing is left of it. Oriented boxes are
+/// kept as drawn, with the same warning: clipped, they would no longer be rectangles.
+pub fn parse_label_file(
+    text: &[u8],
+    file: &str,
+    context: &LabelContext<'_>,
+) -> (Vec<Annotation>, Vec<Problem>) {
     let text = match text::decode(text, file) {
         Ok(text) => text,
         Err(problem) => return (Vec::new(), vec![*problem]),
     };
     let reader = Reader {
-        names: Names::new(classes),
-        size: image_size
+        names: Names::new(context.classes),
+        size: context
+            .image_size
             .filter(|(w, h)| *w > 0 && *h > 0)
             .map(|(w, h)| (f64::from(w), f64::from(h))),
+        four_points: match context.four_points {
+            FourPoints::RectanglesAsBoxes if !only_four_points(text) => FourPoints::Polygons,
+            chosen => chosen,
+        },
     };
     let mut problems = Problems::new(file);
     let mut annotations = Vec::new();
@@ -81,7 +155,7 @@ pub fn parse_labels(
             continue;
         }
         let values: Vec<&str> = raw.split_whitespace().collect();
-        if values.is_empty() {
+        if values.is_empty() || (values.len() == 1 && is_dota_header(values[0])) {
             continue;
         }
         if annotations.len() >= MAX_OBJECTS {
@@ -96,9 +170,18 @@ pub fn parse_labels(
     (annotations, problems.finish())
 }
 
+/// Whether every object line of a file has four points.
+fn only_four_points(text: &str) -> bool {
+    text.split('\n')
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !is_dota_header(line))
+        .all(|line| line.split_whitespace().count() == 9)
+}
+
 struct Reader<'a> {
     names: Names<'a>,
     size: Option<(f64, f64)>,
+    four_points: FourPoints,
 }
 
 impl Reader<'_> {
@@ -109,11 +192,19 @@ impl Reader<'_> {
         values: &[&str],
         problems: &mut Problems,
     ) -> Result<Annotation, Box<Problem>> {
-        let kind = kind_of(values.len()).ok_or_else(|| at.wrong_count(values))?;
+        let kind = kind_of(values).ok_or_else(|| at.wrong_count(values))?;
+        if kind == Kind::Dota {
+            return self.dota(at, values, problems);
+        }
         let (index, label) = self.names.label(at, values[0])?;
         let numbers = numbers(at, kind, &values[1..])?;
+        let mut attributes = BTreeMap::from([("class_index".to_owned(), Value::from(index))]);
         let (shape, confidence) = match kind {
-            Kind::Polygon => (self.polygon(at, &numbers, problems)?, None),
+            Kind::Polygon if numbers.len() == 8 => (
+                self.four_points(at, &numbers, &mut attributes, problems)?,
+                None,
+            ),
+            Kind::Polygon | Kind::Dota => (self.polygon(at, &numbers, problems)?, None),
             Kind::Box | Kind::ScoredBox => {
                 let shape = self.bounding_box(at, &numbers, problems)?;
                 let confidence = match (numbers.get(4), values.get(5)) {
@@ -123,7 +214,6 @@ impl Reader<'_> {
                 (shape, confidence)
             }
         };
-        let mut attributes = BTreeMap::from([("class_index".to_owned(), Value::from(index))]);
         if self.size.is_none() {
             attributes.insert("normalized".to_owned(), Value::Bool(true));
         }
@@ -179,6 +269,73 @@ impl Reader<'_> {
         })
     }
 
+    /// A line of four points: an oriented box or a polygon, as [`FourPoints`] says. Without
+    /// the image size it stays a normalised polygon.
+    fn four_points(
+        &self,
+        at: &At,
+        n: &[f64],
+        attributes: &mut BTreeMap<String, Value>,
+        problems: &mut Problems,
+    ) -> Result<Shape, Box<Problem>> {
+        let Some((sx, sy)) = self
+            .size
+            .filter(|_| self.four_points != FourPoints::Polygons)
+        else {
+            return self.polygon(at, n, problems);
+        };
+        let pixels = [0, 2, 4, 6].map(|i| [n[i] * sx, n[i + 1] * sy]);
+        let fitted = match oriented::rectangle(&pixels) {
+            Some(fitted) => fitted,
+            None if self.four_points == FourPoints::OrientedBoxes => {
+                fit_quadrilateral(at, &pixels, attributes)?
+            }
+            None => return self.polygon(at, n, problems),
+        };
+        check_oriented(at, &pixels, (sx, sy), problems)?;
+        Ok(rotated(fitted))
+    }
+
+    /// A DOTA line: an oriented box in pixels, its class named, `difficult` kept.
+    fn dota(
+        &self,
+        at: &At,
+        values: &[&str],
+        problems: &mut Problems,
+    ) -> Result<Annotation, Box<Problem>> {
+        let n = numbers(at, Kind::Dota, &values[..8])?;
+        let label = values[8].to_owned();
+        let difficult = match values.get(9).copied() {
+            None | Some("0") => false,
+            Some("1") => true,
+            Some(other) => {
+                problems.push(at.bad_difficult(other));
+                false
+            }
+        };
+        let pixels = [0, 2, 4, 6].map(|i| [n[i], n[i + 1]]);
+        let mut attributes = BTreeMap::new();
+        let fitted = match oriented::rectangle(&pixels) {
+            Some(fitted) => fitted,
+            None => fit_quadrilateral(at, &pixels, &mut attributes)?,
+        };
+        if let Some(size) = self.size {
+            check_oriented(at, &pixels, size, problems)?;
+        }
+        Ok(Annotation {
+            label,
+            shape: rotated(fitted),
+            attributes,
+            confidence: None,
+            annotated_by: None,
+            difficult,
+            hard: false,
+            bounds: None,
+            source_format: "dota".to_owned(),
+            parts: Vec::new(),
+        })
+    }
+
     fn polygon(&self, at: &At, n: &[f64], problems: &mut Problems) -> Result<Shape, Box<Problem>> {
         let points: Vec<[f64; 2]> = n.chunks_exact(2).map(|p| [p[0], p[1]]).collect();
         let outside = points.iter().position(|p| beyond(p[0]) || beyond(p[1]));
@@ -201,6 +358,55 @@ impl Reader<'_> {
     }
 }
 
+/// The smallest rectangle around a quadrilateral that is not one, its points kept in the
+/// attribute `quadrilateral` (pixels) so that nothing of the annotation is lost.
+fn fit_quadrilateral(
+    at: &At,
+    pixels: &[[f64; 2]; 4],
+    attributes: &mut BTreeMap<String, Value>,
+) -> Result<OrientedBox, Box<Problem>> {
+    let fitted = oriented::smallest_around(pixels).ok_or_else(|| Box::new(at.flat(pixels)))?;
+    attributes.insert(
+        "quadrilateral".to_owned(),
+        Value::from(pixels.iter().map(|p| p.to_vec()).collect::<Vec<_>>()),
+    );
+    Ok(fitted)
+}
+
+/// An oriented box wholly outside its image is an error; one reaching out of it a warning.
+fn check_oriented(
+    at: &At,
+    pixels: &[[f64; 2]; 4],
+    (width, height): (f64, f64),
+    problems: &mut Problems,
+) -> Result<(), Box<Problem>> {
+    let normalised = pixels.map(|[x, y]| [x / width, y / height]);
+    let Some(first) = normalised.iter().position(|p| beyond(p[0]) || beyond(p[1])) else {
+        return Ok(());
+    };
+    let found = format!(
+        "point {} at ({}, {}) in a {width}×{height} image",
+        first + 1,
+        pixels[first][0],
+        pixels[first][1]
+    );
+    if no_extent(&normalised.map(|p| [clip(p[0]), clip(p[1])])) {
+        return Err(Box::new(at.outside("points", &found)));
+    }
+    problems.push(at.oriented_outside(&found));
+    Ok(())
+}
+
+fn rotated(fitted: OrientedBox) -> Shape {
+    Shape::RotatedBox {
+        cx: fitted.cx,
+        cy: fitted.cy,
+        width: fitted.width,
+        height: fitted.height,
+        angle: fitted.angle,
+    }
+}
+
 /// The coordinates (and confidence) of a line, checked to be finite numbers.
 fn numbers(at: &At, kind: Kind, values: &[&str]) -> Result<Vec<f64>, Box<Problem>> {
     values
@@ -208,9 +414,16 @@ fn numbers(at: &At, kind: Kind, values: &[&str]) -> Result<Vec<f64>, Box<Problem
         .enumerate()
         .map(|(i, text)| {
             let field = field_name(kind, i);
+            let expected = if kind == Kind::Dota {
+                "a number of pixels"
+            } else {
+                "a number between 0 and 1"
+            };
             match text.parse::<f64>() {
-                Err(_) => Err(Box::new(at.not_a_number(&field, text))),
-                Ok(value) if !value.is_finite() => Err(Box::new(at.not_finite(&field, text))),
+                Err(_) => Err(Box::new(at.not_a_number(&field, text, expected))),
+                Ok(value) if !value.is_finite() => {
+                    Err(Box::new(at.not_finite(&field, text, expected)))
+                }
                 Ok(value) => Ok(value),
             }
         })
@@ -221,7 +434,7 @@ fn field_name(kind: Kind, i: usize) -> String {
     const BOX: [&str; 5] = ["x_center", "y_center", "width", "height", "confidence"];
     match kind {
         Kind::Box | Kind::ScoredBox => BOX.get(i).copied().unwrap_or("value").to_owned(),
-        Kind::Polygon => format!(
+        Kind::Polygon | Kind::Dota => format!(
             "{}{}",
             if i.is_multiple_of(2) { "x" } else { "y" },
             i / 2 + 1
@@ -330,8 +543,9 @@ impl At<'_> {
     fn wrong_count(&self, values: &[&str]) -> Problem {
         let line = values.join(" ");
         let what = format!(
-            "{} values (`{}`) fit no YOLO object: write `class x_center y_center width height`, or \
-             `class x1 y1 x2 y2 x3 y3 …` with whole points; the line is skipped",
+            "{} values (`{}`) fit no YOLO object: write `class x_center y_center width height`, \
+             `class x1 y1 x2 y2 x3 y3 …` with whole points, or DOTA's \
+             `x1 y1 x2 y2 x3 y3 x4 y4 class difficult`; the line is skipped",
             values.len(),
             short(&line)
         );
@@ -339,7 +553,8 @@ impl At<'_> {
             ProblemCode::Syntax,
             "values",
             &line,
-            "5 values (a box), 6 (a box and its confidence), or a class and 3 points or more",
+            "5 values (a box), 6 (a box and its confidence), a class and 3 points or more, \
+             or 8 coordinates, a class name and 0 or 1 (DOTA)",
             &what,
         )
     }
@@ -372,27 +587,66 @@ impl At<'_> {
         )
     }
 
-    fn not_a_number(&self, field: &str, text: &str) -> Problem {
+    fn not_a_number(&self, field: &str, text: &str, expected: &str) -> Problem {
         let what = format!(
             "{field} is `{}`, not a number; fix it, the line is skipped",
             short(text)
         );
-        self.problem(
-            ProblemCode::WrongType,
-            field,
-            text,
-            "a number between 0 and 1",
-            &what,
-        )
+        self.problem(ProblemCode::WrongType, field, text, expected, &what)
     }
 
-    fn not_finite(&self, field: &str, text: &str) -> Problem {
+    fn not_finite(&self, field: &str, text: &str, expected: &str) -> Problem {
         let what = format!("{field} is `{}`; fix it, the line is skipped", short(text));
         self.problem(
             ProblemCode::InvalidValue,
             field,
             text,
-            "a finite number between 0 and 1",
+            &format!("a finite {}", expected.trim_start_matches("a ")),
+            &what,
+        )
+    }
+
+    fn flat(&self, pixels: &[[f64; 2]; 4]) -> Problem {
+        let found = pixels
+            .iter()
+            .map(|[x, y]| format!("({x}, {y})"))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let what = format!(
+            "the four points {found} lie on one line, so they make no box; fix them, the line is skipped"
+        );
+        self.problem(
+            ProblemCode::InvalidValue,
+            "points",
+            &found,
+            "four corners of a box with an area",
+            &what,
+        )
+    }
+
+    fn oriented_outside(&self, found: &str) -> Problem {
+        let what = format!(
+            "the oriented box reaches outside the image ({found}) and is kept as drawn; check the coordinates"
+        );
+        self.warning(
+            ProblemCode::OutOfBounds,
+            "points",
+            found,
+            "corners inside the image",
+            &what,
+        )
+    }
+
+    fn bad_difficult(&self, text: &str) -> Problem {
+        let what = format!(
+            "difficult is `{}`, not 0 or 1, so the object is kept and not marked difficult",
+            short(text)
+        );
+        self.warning(
+            ProblemCode::InvalidValue,
+            "difficult",
+            text,
+            "0 or 1",
             &what,
         )
     }
@@ -585,6 +839,216 @@ mod tests {
         };
         assert_eq!(rings[0], [[0.5, 0.5], [0.6, 0.5], [0.55, 0.6]]);
         assert_eq!(annotations[1].attributes["normalized"], true);
+    }
+
+    /// `[cx, cy, width, height, angle in degrees]`, rounded, of a rotated box.
+    fn rotated_box(shape: &Shape) -> [f64; 5] {
+        let Shape::RotatedBox {
+            cx,
+            cy,
+            width,
+            height,
+            angle,
+        } = *shape
+        else {
+            panic!("not a rotated box: {shape:?}")
+        };
+        [cx, cy, width, height, angle.to_degrees()].map(|v| (v * 1e3).round() / 1e3)
+    }
+
+    fn read_obb(
+        four_points: FourPoints,
+        size: Option<(u32, u32)>,
+    ) -> (Vec<Annotation>, Vec<Problem>) {
+        let context = LabelContext {
+            classes: &classes(),
+            image_size: size,
+            four_points,
+        };
+        parse_label_file(&fixture("labels_obb.txt"), "labels/a.txt", &context)
+    }
+
+    #[test]
+    fn obb_files_read_rectangles_as_rotated_boxes_and_keep_other_quadrilaterals() {
+        let (annotations, problems) = read_obb(FourPoints::RectanglesAsBoxes, Some((200, 100)));
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(
+            rotated_box(&annotations[0].shape),
+            [100.0, 50.0, 40.0, 20.0, 30.0]
+        );
+        assert_eq!(annotations[0].attributes["class_index"], 0);
+        assert_eq!(
+            rotated_box(&annotations[1].shape),
+            [40.0, 30.0, 20.0, 10.0, 0.0]
+        );
+        assert_eq!(annotations[1].label, "dog");
+        let Shape::Polygon { rings } = &annotations[2].shape else {
+            panic!("a trapezoid is no oriented box: {:?}", annotations[2].shape)
+        };
+        assert_eq!(rings[0].len(), 4);
+    }
+
+    #[test]
+    fn task_obb_fits_quadrilaterals_and_keeps_their_points() {
+        let (annotations, problems) = read_obb(FourPoints::OrientedBoxes, Some((200, 100)));
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(
+            rotated_box(&annotations[2].shape),
+            [140.0, 20.0, 40.0, 20.0, 0.0]
+        );
+        let corners = &annotations[2].attributes["quadrilateral"];
+        assert_eq!(corners[0].as_array().map(Vec::len), Some(2));
+        assert!(!annotations[0].attributes.contains_key("quadrilateral"));
+    }
+
+    #[test]
+    fn task_segment_or_no_image_size_keep_four_points_as_polygons() {
+        let (annotations, _) = read_obb(FourPoints::Polygons, Some((200, 100)));
+        assert!(
+            annotations
+                .iter()
+                .all(|a| matches!(a.shape, Shape::Polygon { .. }))
+        );
+        let (annotations, _) = read_obb(FourPoints::OrientedBoxes, None);
+        assert!(
+            annotations
+                .iter()
+                .all(|a| matches!(a.shape, Shape::Polygon { .. }))
+        );
+        assert_eq!(annotations[0].attributes["normalized"], true);
+    }
+
+    #[test]
+    fn an_oriented_box_reaching_out_is_kept_as_drawn_with_a_warning() {
+        let text = b"0 0.9 0.1 1.1 0.1 1.1 0.3 0.9 0.3\n0 1.2 0.1 1.4 0.1 1.4 0.3 1.2 0.3\n";
+        let context = LabelContext {
+            classes: &classes(),
+            image_size: Some((100, 100)),
+            four_points: FourPoints::OrientedBoxes,
+        };
+        let (annotations, problems) = parse_label_file(text, "a.txt", &context);
+        assert_eq!(
+            rotated_box(&annotations[0].shape),
+            [100.0, 20.0, 20.0, 20.0, 0.0]
+        );
+        assert_eq!(
+            codes(&problems),
+            [
+                (
+                    Some(1),
+                    ProblemCode::OutOfBounds,
+                    Severity::Warning,
+                    Some("points")
+                ),
+                (
+                    Some(2),
+                    ProblemCode::OutOfBounds,
+                    Severity::Error,
+                    Some("points")
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn dota_lines_are_oriented_boxes_in_pixels_with_difficult_kept() {
+        let (annotations, problems) = parse_labels(
+            &fixture("labels_dota.txt"),
+            "labelTxt/P0001.txt",
+            &[],
+            Some((1024, 1024)),
+        );
+        let found: Vec<_> = annotations
+            .iter()
+            .map(|a| (a.label.as_str(), a.difficult, a.source_format.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("plane", false, "dota"),
+                ("small-vehicle", true, "dota"),
+                ("harbor", false, "dota"),
+                ("ship", false, "dota"),
+                ("plane", false, "dota"),
+            ]
+        );
+        let [cx, cy, width, height, angle] = rotated_box(&annotations[0].shape);
+        assert_eq!([cx, cy], [300.0, 200.0]);
+        assert!((width - 120.0).abs() < 1.0 && (height - 40.0).abs() < 1.0);
+        assert!((angle + 20.0).abs() < 0.5, "{angle}");
+        assert!(
+            annotations[0].attributes.is_empty(),
+            "a rectangle once rounded"
+        );
+        assert_eq!(
+            rotated_box(&annotations[1].shape),
+            [130.0, 115.0, 60.0, 30.0, 0.0]
+        );
+        assert!(annotations[1].attributes.contains_key("quadrilateral"));
+        assert_eq!(
+            codes(&problems),
+            [
+                (
+                    Some(5),
+                    ProblemCode::InvalidValue,
+                    Severity::Error,
+                    Some("points")
+                ),
+                (
+                    Some(6),
+                    ProblemCode::InvalidValue,
+                    Severity::Warning,
+                    Some("difficult")
+                ),
+                (
+                    Some(7),
+                    ProblemCode::OutOfBounds,
+                    Severity::Warning,
+                    Some("points")
+                ),
+            ],
+            "{problems:#?}"
+        );
+        assert!(
+            problems[0]
+                .message
+                .starts_with("labelTxt/P0001.txt line 5: the four points"),
+            "{}",
+            problems[0].message
+        );
+    }
+
+    #[test]
+    fn dota_is_told_from_yolo_by_its_class_name() {
+        let text = b"0 0 10 0 10 10 0 10 ship 1\n0 0.1 0.2 0.3 0.4 0.5 0.6 0.7 0.8 0.9\n0 0 10 0 10 10 0 10 7\n";
+        let (annotations, problems) = parse_labels(text, "a.txt", &[], None);
+        assert_eq!(annotations.len(), 2);
+        assert_eq!(
+            (annotations[0].label.as_str(), annotations[0].difficult),
+            ("ship", true)
+        );
+        assert!(
+            matches!(annotations[1].shape, Shape::Polygon { .. }),
+            "nine numbers are a YOLO segment"
+        );
+        assert_eq!(
+            codes(&problems),
+            [
+                (
+                    Some(2),
+                    ProblemCode::Syntax,
+                    Severity::Error,
+                    Some("values")
+                ),
+                (
+                    Some(3),
+                    ProblemCode::OutOfBounds,
+                    Severity::Warning,
+                    Some("points")
+                ),
+            ],
+            "ten numbers are a YOLO line with a value too many; pixels read as a normalised segment reach outside"
+        );
     }
 
     #[test]
