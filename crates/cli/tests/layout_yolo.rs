@@ -27,6 +27,9 @@ struct Imported {
     samples: Vec<Value>,
 }
 
+/// A sample's key, usage, and its annotations' labels and shape types.
+type SampleUsage<'a> = (&'a str, Option<&'a str>, Vec<(&'a str, &'a str)>);
+
 impl Imported {
     fn sample(&self, key: &str) -> &Value {
         self.samples
@@ -43,7 +46,7 @@ impl Imported {
     }
 
     /// Every sample as (key, usage, annotation labels and shape types).
-    fn usages(&self) -> Vec<(&str, Option<&str>, Vec<(&str, &str)>)> {
+    fn usages(&self) -> Vec<SampleUsage<'_>> {
         self.samples
             .iter()
             .map(|s| {

@@ -51,6 +51,7 @@ pub static LAYOUTS: &[&dyn Layout] = &[
     &crate::voc::VocLayout,
     &crate::yolo::YoloLayout,
     &crate::rosetta::RosettaLayout,
+    &crate::kitti::KittiLayout,
     &crate::xtreme1::Xtreme1Layout,
     &crate::manifest::ManifestLayout,
     &crate::modelarts_dir::ModelartsDirLayout,

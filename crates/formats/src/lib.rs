@@ -26,6 +26,7 @@
 pub mod coco;
 mod detect;
 mod json_stream;
+pub mod kitti;
 mod layout;
 pub mod manifest;
 pub mod modelarts_dir;

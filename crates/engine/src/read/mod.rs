@@ -3,7 +3,7 @@
 //!
 //! # Readers and sinks
 //!
-//! One reader per layout (`coco`, `voc`, `yolo`, `sensor` for the Rosetta and
+//! One reader per layout (`coco`, `voc`, `yolo`, `kitti`, `sensor` for the Rosetta and
 //! Xtreme1 trees, `modelarts` for manifests and ModelArts folders, `plain`) turns what the
 //! source holds into [`PlannedSample`]s, [`Problem`]s and the labels the source declares, and
 //! hands each to a [`ReadSink`] as soon as it is known. The import's sink writes them to the
@@ -38,6 +38,7 @@
 //! ever.
 
 mod coco;
+mod kitti;
 mod modelarts;
 mod plain;
 mod regroup;
@@ -287,6 +288,7 @@ pub(crate) async fn read_source(
         VOC => voc::read(source, &listing, sink).await?,
         YOLO => yolo::read(source, &listing, sink).await?,
         ROSETTA => sensor::read_rosetta(source, &listing, options, sink).await?,
+        wharf_formats::kitti::FORMAT => kitti::read(source, &listing, sink).await?,
         xtreme1::FORMAT => sensor::read_xtreme1(source, &listing, sink).await?,
         modelarts_dir::FORMAT => modelarts::read_dir(source, &listing, options, sink).await?,
         manifest::FORMAT => {

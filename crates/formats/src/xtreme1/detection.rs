@@ -32,6 +32,22 @@ impl crate::Layout for Xtreme1Layout {
 
 pub fn detect(summary: &ListingSummary, head: &dyn Fn(&str) -> Option<Vec<u8>>) -> Verdict {
     let survey = Survey::of(summary);
+    // KITTI names its left camera `image_2/`, which reads as an Xtreme1 image folder.
+    let xtreme1_only = [
+        &survey.lidar,
+        &survey.cameras,
+        &survey.configs,
+        &survey.results,
+    ];
+    if xtreme1_only.iter().all(|folders| folders.is_empty())
+        && let Some(kitti) = crate::kitti::kitti_signature(summary)
+    {
+        return Verdict::Reject {
+            reason: format!(
+                "it looks like KITTI ({kitti}), not Xtreme1: an Xtreme1 tree has lidar_point_cloud_<N>/, or image_<N>/ with result/"
+            ),
+        };
+    }
     if !survey.lidar.is_empty() {
         return lidar(&survey);
     }
