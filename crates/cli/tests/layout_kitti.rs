@@ -353,6 +353,13 @@ async fn kitti_frames_import_with_their_files_boxes_and_splits(db: Db) {
     );
 
     // `validate`, detected or named, reports exactly what the import stored.
+    server
+        .validate_matches_import(
+            &key,
+            json!({ "source": source, "credentials": s3_credentials() }),
+            "detected",
+        )
+        .await;
     for format in [None, Some("kitti")] {
         let mut body = json!({ "source": source, "credentials": s3_credentials() });
         if let Some(format) = format {

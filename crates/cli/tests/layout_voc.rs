@@ -481,6 +481,13 @@ async fn the_devkit_tree_imports_every_annotation_on_its_image_with_splits_parts
         ],
         "parts are shapes of their person, not labels of their own"
     );
+    server
+        .validate_matches_import(
+            &key,
+            json!({ "source": source, "credentials": s3_credentials() }),
+            "detected",
+        )
+        .await;
     for format in [None, Some("voc")] {
         let mut body = json!({ "source": source, "credentials": s3_credentials() });
         if let Some(format) = format {

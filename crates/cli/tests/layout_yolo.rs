@@ -177,15 +177,13 @@ async fn import_both_ways_and_validate(
     assert_eq!(reported(&detected.errors), reported(&named.errors));
     assert_eq!(detected.job["counters"], named.job["counters"]);
 
-    let (status, report) = server
-        .send(
-            "POST",
-            "/v1/validate",
-            Some(key),
-            Some(json!({ "source": source, "credentials": s3_credentials() })),
+    let report = server
+        .validate_matches_import(
+            key,
+            json!({ "source": source, "credentials": s3_credentials() }),
+            &format!("{dataset}-detected"),
         )
         .await;
-    assert_eq!(status, 200, "{report}");
     assert_eq!(report["format"], "yolo", "{report}");
     assert_eq!(
         (report["samples"].as_i64(), report["annotations"].as_i64()),

@@ -136,8 +136,14 @@ impl ReadSink for Report {
     async fn sample(&mut self, sample: PlannedSample) -> WharfResult<()> {
         self.inner.samples += 1;
         self.inner.annotations += sample.annotation_count() as u64;
-        let labels = crate::filter::label_counts(&sample);
-        self.labels.extend(labels.into_keys());
+        for (label, count) in crate::filter::label_counts(&sample) {
+            *self
+                .inner
+                .label_annotations
+                .entry(label.clone())
+                .or_default() += count as u64;
+            self.labels.insert(label);
+        }
         Ok(())
     }
 

@@ -38,6 +38,9 @@ pub struct ValidationReport {
     pub annotations: u64,
     /// Labels of the label set.
     pub labels: u64,
+    /// Annotations per label that the import would write.
+    #[serde(default)]
+    pub label_annotations: std::collections::BTreeMap<String, u64>,
     pub errors: u64,
     pub warnings: u64,
     /// The problems, in the order met, up to a limit; `problems_omitted` counts the rest.

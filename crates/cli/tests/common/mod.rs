@@ -378,6 +378,48 @@ impl Server {
         }
     }
 
+    /// Validates a source (`request` is a `POST /v1/validate` body) and checks the report
+    /// against what an import of the same source stored in `dataset`: samples, annotations,
+    /// and annotations per label. Returns the report.
+    pub async fn validate_matches_import(&self, key: &str, request: Value, dataset: &str) -> Value {
+        let (status, report) = self
+            .send("POST", "/v1/validate", Some(key), Some(request))
+            .await;
+        assert_eq!(status, 200, "POST /v1/validate: {report}");
+        let samples = self.all_samples(key, dataset, "").await;
+        let annotations: i64 = samples
+            .iter()
+            .map(|s| s["annotation_count"].as_i64().unwrap_or(0))
+            .sum();
+        assert_eq!(
+            (report["samples"].as_u64(), report["annotations"].as_i64()),
+            (Some(samples.len() as u64), Some(annotations)),
+            "validate's samples and annotations are the import's: {report}"
+        );
+        let labels = self
+            .get(&format!("/v1/datasets/{dataset}/labels"), key)
+            .await;
+        let stored: std::collections::BTreeMap<String, i64> = labels
+            .as_array()
+            .expect("labels")
+            .iter()
+            .filter(|l| l["annotations"].as_i64() > Some(0))
+            .map(|l| {
+                (
+                    l["name"].as_str().unwrap_or_default().to_owned(),
+                    l["annotations"].as_i64().unwrap_or(0),
+                )
+            })
+            .collect();
+        let reported: std::collections::BTreeMap<String, i64> =
+            serde_json::from_value(report["label_annotations"].clone()).expect("label_annotations");
+        assert_eq!(
+            reported, stored,
+            "validate's annotations per label are the import's"
+        );
+        report
+    }
+
     /// Every sample of a dataset, through the paged API.
     pub async fn all_samples(&self, key: &str, dataset: &str, query: &str) -> Vec<Value> {
         let mut samples = Vec::new();

@@ -15,8 +15,8 @@
 //! with the annotations of every file in the files' order as one JSON array, their count and
 //! their labels.
 //!
-//! A sink that keeps no annotations (validate-only) gets the counts alone, and nothing is
-//! spilled.
+//! A sink that keeps no annotations (validate-only) gets the counts alone, per label, and
+//! nothing is spilled.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -103,6 +103,8 @@ impl CocoReading {
                 files_read: 0,
                 places: Vec::new(),
                 counts: Vec::new(),
+                label_names: Vec::new(),
+                label_index: FxHashMap::default(),
                 pending: Vec::new(),
                 spill: None,
                 regroups: Vec::new(),
@@ -256,8 +258,11 @@ struct Gather {
     files_read: u32,
     /// The current file's images by their place in it: their samples.
     places: Vec<u32>,
-    /// Annotations per sample, when they are only counted.
-    counts: Vec<u32>,
+    /// Annotations per sample and label (an index in `label_names`), when they are only
+    /// counted: a sample has few labels, so a short list beats a map.
+    counts: Vec<Vec<(u32, u32)>>,
+    label_names: Vec<String>,
+    label_index: FxHashMap<String, u32>,
     /// Annotations read and not yet handed to the spill thread.
     pending: Vec<(u32, Annotation)>,
     spill: Option<Spill>,
@@ -390,12 +395,17 @@ impl Gather {
             }
         };
         if !self.keep {
-            for (key, image) in samples.into_iter().enumerate() {
-                let count = self.counts.get(key).copied().unwrap_or(0);
+            let counts = std::mem::take(&mut self.counts);
+            for (image, tally) in samples.into_iter().zip(counts) {
+                let labels: BTreeMap<String, i64> = tally
+                    .iter()
+                    .map(|&(label, n)| (self.label_names[label as usize].clone(), i64::from(n)))
+                    .collect();
                 batch.push((
                     image,
                     GatheredAnnotations {
-                        count: i64::from(count),
+                        count: labels.values().sum(),
+                        labels,
                         ..GatheredAnnotations::default()
                     },
                 ));
@@ -498,7 +508,7 @@ impl CocoSink for Gather {
                     file: Arc::from(self.file.as_str()),
                 });
                 self.last_file.push(this_file);
-                self.counts.push(0);
+                self.counts.push(Vec::new());
                 key
             }
         };
@@ -510,8 +520,20 @@ impl CocoSink for Gather {
             return;
         };
         if !self.keep {
-            if let Some(count) = self.counts.get_mut(key as usize) {
-                *count += 1;
+            let label = match self.label_index.get(&annotation.label) {
+                Some(&label) => label,
+                None => {
+                    let label = self.label_names.len() as u32;
+                    self.label_index.insert(annotation.label.clone(), label);
+                    self.label_names.push(annotation.label);
+                    label
+                }
+            };
+            if let Some(tally) = self.counts.get_mut(key as usize) {
+                match tally.iter_mut().find(|(l, _)| *l == label) {
+                    Some((_, n)) => *n += 1,
+                    None => tally.push((label, 1)),
+                }
             }
             return;
         }

@@ -8,15 +8,14 @@
 
 use std::collections::HashMap;
 
-use futures::{FutureExt, StreamExt};
 use wharf_formats::kitti::{self, KittiFolder};
 use wharf_formats::pointcloud;
 use wharf_model::{Severity, WharfResult};
 use wharf_storage::{ObjectEntry, Source};
 
 use super::{
-    FILES_AT_ONCE, Listing, PlannedAnnotations, PlannedFile, PlannedSample, ReadSink,
-    SAMPLES_PER_ROUND, problems, read_small_files,
+    Listing, PlannedAnnotations, PlannedFile, PlannedSample, ReadSink, SAMPLES_PER_ROUND,
+    image_sizes, problems, read_small_files,
 };
 
 pub(super) async fn read(
@@ -37,18 +36,7 @@ pub(super) async fn read(
             .filter_map(|f| listing.entry(f.file(KittiFolder::Image2)?))
             .cloned()
             .collect();
-        let sizes: HashMap<String, (u32, u32)> = futures::stream::iter(labelled)
-            .map(|image| {
-                async move {
-                    let size = source.probe_image(&image).await.ok().flatten();
-                    size.map(|s| (image.path.clone(), (s.width, s.height)))
-                }
-                .boxed()
-            })
-            .buffer_unordered(FILES_AT_ONCE)
-            .filter_map(futures::future::ready)
-            .collect()
-            .await;
+        let sizes = image_sizes(source, labelled).await;
         let wanted: Vec<String> = frames
             .iter()
             .filter_map(|f| f.file(KittiFolder::Label2).map(str::to_owned))

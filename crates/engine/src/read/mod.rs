@@ -623,6 +623,26 @@ pub(crate) async fn read_small_files(
     Ok(files)
 }
 
+/// The sizes in the headers of `images`, read concurrently; an image whose header does not
+/// read is left out (the import reads it again, and says so if it fails).
+pub(crate) async fn image_sizes(
+    source: &Source,
+    images: Vec<ObjectEntry>,
+) -> HashMap<String, (u32, u32)> {
+    futures::stream::iter(images)
+        .map(|image| {
+            async move {
+                let size = source.probe_image(&image).await.ok().flatten();
+                size.map(|s| (image.path, (s.width, s.height)))
+            }
+            .boxed()
+        })
+        .buffer_unordered(FILES_AT_ONCE)
+        .filter_map(futures::future::ready)
+        .collect()
+        .await
+}
+
 /// Emits every problem of a list.
 pub(crate) async fn problems(
     sink: &mut impl ReadSink,

@@ -40,15 +40,14 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use futures::{FutureExt, StreamExt};
 use wharf_formats::voc::devkit::{self, IMAGE_FOLDERS, Split};
 use wharf_formats::voc::{self, LabelledImage};
 use wharf_model::{Problem, ProblemCode, WharfResult};
 use wharf_storage::{ObjectEntry, Source};
 
 use super::{
-    FILES_AT_ONCE, Listing, PlannedFile, PlannedSample, ReadSink, SAMPLES_PER_ROUND, VOC,
-    file_name, problems, read_small_files, stem,
+    Listing, PlannedFile, PlannedSample, ReadSink, SAMPLES_PER_ROUND, VOC, file_name, image_sizes,
+    problems, read_small_files, stem,
 };
 
 /// Reads a VOC source: see the module doc.
@@ -89,7 +88,7 @@ pub(super) async fn read(
             .map(|(path, file)| tree.image_of(listing, path, file.filename()))
             .collect();
         let found: Vec<ObjectEntry> = images.iter().flatten().map(|e| (*e).clone()).collect();
-        let sizes = probe(source, found).await;
+        let sizes = image_sizes(source, found).await;
         for ((path, file), image) in read.into_iter().zip(images) {
             let Some(image) = image else {
                 let Some(sample) = tree.without_image(listing, &path, file, sink).await? else {
@@ -172,23 +171,6 @@ fn with_structure(
         sample.files.extend(found.into_iter().map(PlannedFile::new));
     }
     sample
-}
-
-/// The sizes in the headers of `images`, read together; an image whose header does not read
-/// is left out.
-async fn probe(source: &Source, images: Vec<ObjectEntry>) -> HashMap<String, (u32, u32)> {
-    futures::stream::iter(images)
-        .map(|image| {
-            async move {
-                let size = source.probe_image(&image).await.ok().flatten();
-                size.map(|s| (image.path, (s.width, s.height)))
-            }
-            .boxed()
-        })
-        .buffer_unordered(FILES_AT_ONCE)
-        .filter_map(futures::future::ready)
-        .collect()
-        .await
 }
 
 /// The segmentation masks of the listing by `<root>/<id>`, each id's in path order.

@@ -17,7 +17,6 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
-use futures::{FutureExt, StreamExt};
 use wharf_formats::Layout;
 use wharf_formats::yolo::{
     self, FourPoints, LabelContext, YoloLayout,
@@ -28,7 +27,7 @@ use wharf_model::{LabelDef, WharfResult};
 use wharf_storage::{ObjectEntry, Source};
 
 use super::{
-    FILES_AT_ONCE, Listing, PlannedAnnotations, PlannedSample, ReadSink, SAMPLES_PER_ROUND, YOLO,
+    Listing, PlannedAnnotations, PlannedSample, ReadSink, SAMPLES_PER_ROUND, YOLO, image_sizes,
     problems, read_small_files,
 };
 
@@ -235,20 +234,4 @@ fn pair_label_files(listing: &Listing, splits: &Splits) -> HashMap<String, Strin
         }
     }
     label_files
-}
-
-/// The sizes of the images whose headers can be read, by path.
-async fn image_sizes(source: &Source, images: Vec<ObjectEntry>) -> HashMap<String, (u32, u32)> {
-    futures::stream::iter(images)
-        .map(|image| {
-            async move {
-                let size = source.probe_image(&image).await.ok().flatten();
-                size.map(|s| (image.path.clone(), (s.width, s.height)))
-            }
-            .boxed()
-        })
-        .buffer_unordered(FILES_AT_ONCE)
-        .filter_map(futures::future::ready)
-        .collect()
-        .await
 }

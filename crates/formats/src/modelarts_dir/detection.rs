@@ -201,9 +201,11 @@ fn images_by_folder(summary: &ListingSummary) -> Fit {
         ));
     }
     let others = summary.count("xml") + summary.count("json");
+    // Folders of images explain a source only when images are most of it.
+    let mostly_images = summary.images() * 2 >= summary.files;
     let confidence = if others > 0 {
         0.3
-    } else if folders.labels.len() >= 2 && folders.share() >= STRONG_SHARE {
+    } else if folders.labels.len() >= 2 && folders.share() >= STRONG_SHARE && mostly_images {
         0.6
     } else {
         0.35
@@ -223,6 +225,13 @@ fn images_by_folder(summary: &ListingSummary) -> Fit {
     if others > 0 {
         reasons.push(format!(
             "{others} .xml or .json files suggest annotations of another layout"
+        ));
+    }
+    if !mostly_images {
+        reasons.push(format!(
+            "only {} of the {} files are images",
+            summary.images(),
+            summary.files
         ));
     }
     Ok((confidence, reasons))
@@ -415,6 +424,20 @@ fn looks_like_yolo(line: &str) -> bool {
     class && numbers.len() >= 4 && numbers.iter().all(|t| t.parse::<f64>().is_ok())
 }
 
+/// A folder named like a layout's or a split's rather than a label: one of
+/// [`GENERIC_FOLDERS`], or a numbered sensor folder of KITTI or Xtreme1 (`image_2`,
+/// `image_02`, `camera_image_0`, `prev_3`).
+fn is_generic_folder(name: &str) -> bool {
+    const NUMBERED: &[&str] = &["image_", "camera_image_", "camera_", "prev_", "label_"];
+    let lower = name.to_ascii_lowercase();
+    GENERIC_FOLDERS.contains(&lower.as_str())
+        || NUMBERED.iter().any(|prefix| {
+            lower.strip_prefix(prefix).is_some_and(|number| {
+                !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit())
+            })
+        })
+}
+
 /// How files sit in label folders.
 struct Folders {
     looked_at: usize,
@@ -441,10 +464,7 @@ impl Folders {
             if label.is_empty() {
                 continue;
             }
-            if GENERIC_FOLDERS
-                .iter()
-                .any(|g| g.eq_ignore_ascii_case(label))
-            {
+            if is_generic_folder(label) {
                 folders.generic.insert(label.to_owned());
                 continue;
             }

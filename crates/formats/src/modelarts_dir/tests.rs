@@ -985,6 +985,68 @@ fn detection_lowers_folders_beside_voc_files_and_reads_imagenet_splits() {
 }
 
 #[test]
+fn image_folders_among_many_other_files_are_no_sure_classification() {
+    // A bucket of blobs with a few images in numbered folders: the folders explain a third of
+    // it, not enough to be read as class folders unasked.
+    let paths: Vec<String> = (0..30)
+        .map(|i| {
+            if i % 3 == 0 {
+                format!("images/{:02}/img-{i}.png", i % 7)
+            } else {
+                format!("blobs/{:02}/blob-{i}.bin", i % 5)
+            }
+        })
+        .collect();
+    let verdict = detect(&summary_of(&paths), &|_| None);
+    let Verdict::Match {
+        confidence,
+        reasons,
+    } = &verdict
+    else {
+        panic!("{verdict:?}");
+    };
+    assert_eq!(*confidence, 0.35, "{reasons:?}");
+    assert!(
+        reasons
+            .iter()
+            .any(|r| r == "only 10 of the 30 files are images"),
+        "{reasons:?}"
+    );
+}
+
+#[test]
+fn numbered_camera_folders_are_not_labels() {
+    // KITTI's and Xtreme1's camera folders hold one scene's views, not classes.
+    let paths: Vec<String> = [
+        "training/image_2/000000.png",
+        "training/image_3/000000.png",
+        "training/image_2/000001.png",
+        "training/image_3/000001.png",
+        "scene_1/camera_image_0/a.jpg",
+        "scene_1/camera_image_1/a.jpg",
+    ]
+    .map(String::from)
+    .to_vec();
+    let Verdict::Reject { reason } = detect(&summary_of(&paths), &|_| None) else {
+        panic!("camera folders taken for label folders");
+    };
+    assert!(
+        reason.contains(
+            "named like layouts or splits (camera_image_0, camera_image_1, image_2, image_3)"
+        ),
+        "{reason}"
+    );
+    // A label that merely starts so is still a label.
+    let paths: Vec<String> = ["image_of_cat/a.jpg", "image_of_dog/b.jpg"]
+        .map(String::from)
+        .to_vec();
+    assert!(matches!(
+        detect(&summary_of(&paths), &|_| None),
+        Verdict::Match { .. }
+    ));
+}
+
+#[test]
 fn detection_tells_tab_separated_csv_from_tables() {
     let paths = ["a.csv".to_owned()];
     let tabs = |_: &str| Some(b"good phone\tpositive\nbad one\tnegative\n".to_vec());
