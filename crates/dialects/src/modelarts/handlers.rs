@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use serde::de::DeserializeOwned;
 use wharf_catalog::{DatasetFilter, JobFilter, NewDataset};
 use wharf_engine::{ImportRequest, ValidateRequest, submit_import, validate_request};
-use wharf_formats::{PLAIN, manifest, modelarts_dir};
+use wharf_formats::{PLAIN, coco, manifest, modelarts_dir, voc, yolo};
 use wharf_model::{
     Dataset, Dialect, ErrorCode, ImportOptions, Job, JobState, TableColumn, TextLabelPlacement,
     TextLabels, ValidationReport,
@@ -492,8 +492,8 @@ async fn plan_import(
         .annotation_format
         .as_deref()
         .map(|f| match (f.trim().to_ascii_uppercase().as_str(), profile.dataset_type) {
-            ("VOC", OBJECT_DETECTION) => Ok("voc"),
-            ("COCO", OBJECT_DETECTION) => Ok("coco"),
+            ("VOC", OBJECT_DETECTION) => Ok(voc::FORMAT),
+            ("COCO", OBJECT_DETECTION) => Ok(coco::FORMAT),
             (_, OBJECT_DETECTION) => Err(ModelArtsError::invalid(format!(
                 "annotation_format is '{f}'; expected \"VOC\" or \"COCO\""
             ))),
@@ -691,8 +691,8 @@ fn check_origin(origin: Option<&str>, source: &DataSource) -> Result<(), ModelAr
 fn dir_layouts(dataset_type: i64, annotation_format: Option<&'static str>) -> Vec<&'static str> {
     match (dataset_type, annotation_format) {
         (OBJECT_DETECTION, Some(format)) => vec![format],
-        (OBJECT_DETECTION, None) => vec!["voc", "yolo"],
-        (3, _) => vec!["voc"],
+        (OBJECT_DETECTION, None) => vec![voc::FORMAT, yolo::FORMAT],
+        (3, _) => vec![voc::FORMAT],
         (0 | 100 | 200 | TABLE, _) => vec![modelarts_dir::FORMAT],
         _ => vec![PLAIN],
     }

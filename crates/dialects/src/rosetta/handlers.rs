@@ -21,7 +21,6 @@ use crate::DialectState;
 /// The longest dataset name, in bytes.
 const MAX_NAME_BYTES: usize = 60;
 /// The format Wharf reads a `fileTreeType` 0 tree as.
-const SENSOR_TREE: &str = "rosetta";
 /// Data items listed per catalog page while building a mapping list.
 const PAGE: i64 = 1000;
 
@@ -135,7 +134,7 @@ async fn start(
             credentials,
             connection: None,
             options: ImportOptions {
-                format: Some(SENSOR_TREE.to_owned()),
+                format: Some(rosetta::FORMAT.to_owned()),
                 annotation_project: project,
                 ..ImportOptions::default()
             },
@@ -217,7 +216,7 @@ async fn check_tree(
 ) -> Result<(), RosettaError> {
     let request = ValidateRequest {
         source: resource_url.to_owned(),
-        format: Some(SENSOR_TREE.to_owned()),
+        format: Some(rosetta::FORMAT.to_owned()),
         credentials,
         connection: None,
         data_type: Some(data_type.to_owned()),

@@ -60,10 +60,6 @@ use wharf_storage::{Listed, ObjectEntry, Source};
 
 use coco::CocoReading;
 
-pub(crate) const VOC: &str = "voc";
-pub(crate) const YOLO: &str = "yolo";
-pub(crate) const ROSETTA: &str = "rosetta";
-
 /// The least confidence at which a detected layout is read without being asked for; below it
 /// a source is read as plain (every object a sample, nothing left out), and `--format` forces
 /// the layout.
@@ -285,9 +281,11 @@ pub(crate) async fn read_source(
                 _ => coco::read(source, files, &listing, sink).await?,
             }
         }
-        VOC => voc::read(source, &listing, sink).await?,
-        YOLO => yolo::read(source, &listing, sink).await?,
-        ROSETTA => sensor::read_rosetta(source, &listing, options, sink).await?,
+        wharf_formats::voc::FORMAT => voc::read(source, &listing, sink).await?,
+        wharf_formats::yolo::FORMAT => yolo::read(source, &listing, sink).await?,
+        wharf_formats::rosetta::FORMAT => {
+            sensor::read_rosetta(source, &listing, options, sink).await?
+        }
         wharf_formats::kitti::FORMAT => kitti::read(source, &listing, sink).await?,
         xtreme1::FORMAT => sensor::read_xtreme1(source, &listing, sink).await?,
         modelarts_dir::FORMAT => modelarts::read_dir(source, &listing, options, sink).await?,

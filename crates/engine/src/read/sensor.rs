@@ -16,8 +16,8 @@ use wharf_model::{Problem, ProblemCode, Severity, WharfResult};
 use wharf_storage::Source;
 
 use super::{
-    Listing, PlannedAnnotations, PlannedFile, PlannedSample, ROSETTA, ReadOptions, ReadSink,
-    problems, read_small_files,
+    Listing, PlannedAnnotations, PlannedFile, PlannedSample, ReadOptions, ReadSink, problems,
+    read_small_files,
 };
 
 pub(super) async fn read_rosetta(
@@ -108,7 +108,7 @@ pub(super) async fn read_rosetta(
                 key: first.entry.path.clone(),
                 files,
                 annotations: PlannedAnnotations::Inline(Vec::new()),
-                format: ROSETTA,
+                format: rosetta::FORMAT,
                 usage: None,
                 hard: false,
                 scene: Some(scene.id.clone()),

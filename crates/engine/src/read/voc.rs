@@ -46,7 +46,7 @@ use wharf_model::{Problem, ProblemCode, WharfResult};
 use wharf_storage::{ObjectEntry, Source};
 
 use super::{
-    Listing, PlannedFile, PlannedSample, ReadSink, SAMPLES_PER_ROUND, VOC, file_name, image_sizes,
+    Listing, PlannedFile, PlannedSample, ReadSink, SAMPLES_PER_ROUND, file_name, image_sizes,
     problems, read_small_files, stem,
 };
 
@@ -118,7 +118,8 @@ pub(super) async fn read(
                 .width
                 .zip(document.height)
                 .filter(|_| size.is_none());
-            let mut sample = PlannedSample::of_file(image.clone(), document.annotations, VOC);
+            let mut sample =
+                PlannedSample::of_file(image.clone(), document.annotations, voc::FORMAT);
             sample.files[0].size_hint = size;
             sample.files[0].declared_size = declared_size;
             let ids = [image.path.as_str(), path.as_str()];
@@ -130,7 +131,7 @@ pub(super) async fn read(
         if devkit::is_structure(&image.path) || labelled.contains_key(image.path.as_str()) {
             continue;
         }
-        let sample = PlannedSample::of_file(image.clone(), Vec::new(), VOC);
+        let sample = PlannedSample::of_file(image.clone(), Vec::new(), voc::FORMAT);
         sink.sample(with_structure(
             sample,
             &[&image.path],
@@ -309,7 +310,7 @@ impl Tree {
         Ok(Some(PlannedSample::of_file(
             entry.clone(),
             document.annotations,
-            VOC,
+            voc::FORMAT,
         )))
     }
 }

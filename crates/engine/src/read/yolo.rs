@@ -27,8 +27,8 @@ use wharf_model::{LabelDef, WharfResult};
 use wharf_storage::{ObjectEntry, Source};
 
 use super::{
-    Listing, PlannedAnnotations, PlannedSample, ReadSink, SAMPLES_PER_ROUND, YOLO, image_sizes,
-    problems, read_small_files,
+    Listing, PlannedAnnotations, PlannedSample, ReadSink, SAMPLES_PER_ROUND, image_sizes, problems,
+    read_small_files,
 };
 
 /// Reads the layout: see the module doc. Normalised coordinates are scaled to pixels with the
@@ -66,7 +66,7 @@ pub(super) async fn read(
             .into_iter()
             .collect();
         for image in round {
-            let mut planned = PlannedSample::of_file((*image).clone(), Vec::new(), YOLO);
+            let mut planned = PlannedSample::of_file((*image).clone(), Vec::new(), yolo::FORMAT);
             let size = sizes.get(&image.path).copied();
             planned.files[0].size_hint = size;
             planned.usage = splits.usage_of(&image.path).map(str::to_owned);

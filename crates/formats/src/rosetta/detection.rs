@@ -19,7 +19,7 @@ pub struct RosettaLayout;
 
 impl crate::Layout for RosettaLayout {
     fn name(&self) -> &'static str {
-        "rosetta"
+        super::FORMAT
     }
 
     fn description(&self) -> &'static str {

@@ -75,6 +75,9 @@ pub use tree::{MAX_TREE_PROBLEMS, check_tree};
 /// each folder or file out of place. A platform dialect words the misfit its own way.
 pub const TREE_MISFIT: &str = "The sensor tree does not fit its layout";
 
+/// The layout's name.
+pub const FORMAT: &str = "rosetta";
+
 /// The name of the file that describes the tree, at its root.
 pub const METADATA_FILE: &str = "metadata.json";
 

@@ -292,7 +292,7 @@ pub struct VocLayout;
 
 impl crate::Layout for VocLayout {
     fn name(&self) -> &'static str {
-        "voc"
+        super::FORMAT
     }
 
     fn aliases(&self) -> &'static [&'static str] {

@@ -51,6 +51,9 @@ pub use detection::{VocLayout, detect};
 
 use xml::Element;
 
+/// The layout's name, and the `source_format` of the annotations read here.
+pub const FORMAT: &str = "voc";
+
 /// Largest label file read; a VOC file is a few kilobytes, anything this big is not one.
 pub const MAX_FILE_BYTES: usize = 16 * 1024 * 1024;
 /// Deepest element nesting read; VOC needs four levels.

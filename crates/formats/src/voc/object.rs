@@ -94,7 +94,7 @@ pub(super) fn read(object: &Element, out: &mut Problems) -> Option<ReadObject> {
             difficult,
             hard: false,
             bounds: None,
-            source_format: "voc".to_owned(),
+            source_format: super::FORMAT.to_owned(),
             parts,
         },
         place: ShapePlace::of(shape_element),

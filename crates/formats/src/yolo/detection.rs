@@ -51,7 +51,7 @@ pub struct YoloLayout;
 
 impl crate::Layout for YoloLayout {
     fn name(&self) -> &'static str {
-        "yolo"
+        super::FORMAT
     }
 
     fn aliases(&self) -> &'static [&'static str] {

@@ -226,7 +226,7 @@ impl Reader<'_> {
             difficult: false,
             hard: false,
             bounds: None,
-            source_format: "yolo".to_owned(),
+            source_format: super::FORMAT.to_owned(),
             parts: Vec::new(),
         })
     }

@@ -64,6 +64,9 @@
 //! - Limits, each a `TooLarge` problem: 16 MiB a file, 1 MiB a line, 100 000 objects a label
 //!   file, 100 000 classes; past 1 000 problems a file, only their count is reported.
 
+/// The layout's name, and the `source_format` of the annotations read here.
+pub const FORMAT: &str = "yolo";
+
 mod darknet;
 mod data_yaml;
 mod detection;
