@@ -13,7 +13,9 @@
 //!    answers with a [`Verdict`] and its reasons; the best match is read, or the one the user
 //!    named ([`find`]). A layout named by the user that does not match is refused with what
 //!    the source does look like.
-//! 3. The layout's reader turns its files into samples and annotations.
+//! 3. The layout's reader turns its files into samples and annotations. Readers need the
+//!    source's files, so they live with the engine (`wharf-engine`'s `read` module, one per
+//!    layout); the parsers they call are this crate's.
 //! 4. Every listed file the reader did not use is judged once more: a file of the layout's
 //!    structure ([`Layout::is_structure`]) is neither a sample nor a problem; a media file
 //!    becomes a sample without annotations; anything else is reported as skipped, with why.

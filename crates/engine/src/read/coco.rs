@@ -98,7 +98,7 @@ impl CocoReading {
                 samples: Vec::new(),
                 by_name: FxHashMap::default(),
                 last_file: Vec::new(),
-                file: String::new(),
+                file: Arc::from(""),
                 file_size: 0,
                 files_read: 0,
                 places: Vec::new(),
@@ -253,7 +253,7 @@ struct Gather {
     last_file: Vec<u32>,
     /// The file being read, its size (to size its regrouping), and how many were read
     /// before it.
-    file: String,
+    file: Arc<str>,
     file_size: u64,
     files_read: u32,
     /// The current file's images by their place in it: their samples.
@@ -336,7 +336,7 @@ impl Gather {
     }
 
     fn begin_file(&mut self, file: &str, size: u64) {
-        file.clone_into(&mut self.file);
+        self.file = Arc::from(file);
         self.file_size = size;
         self.places.clear();
     }
@@ -492,7 +492,7 @@ impl CocoSink for Gather {
                         image.id, image.file_name, first.id
                     );
                     self.send(Event::Problem(
-                        Problem::warning(ProblemCode::Merged, &self.file, message)
+                        Problem::warning(ProblemCode::Merged, &*self.file, message)
                             .field("file_name")
                             .found(&image.file_name)
                             .expected("one image record per file"),
@@ -505,7 +505,7 @@ impl CocoSink for Gather {
                 self.by_name.insert(name.to_owned(), key);
                 self.samples.push(NamedImage {
                     image: image.clone(),
-                    file: Arc::from(self.file.as_str()),
+                    file: Arc::clone(&self.file),
                 });
                 self.last_file.push(this_file);
                 self.counts.push(Vec::new());

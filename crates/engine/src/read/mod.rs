@@ -339,7 +339,7 @@ fn refuse_mismatch(format: &str, verdicts: &[wharf_formats::Detection]) -> Wharf
                 "the source does not look like {format}: {reason}; it looks like {other} ({reasons}); import it with --format {other}, or without --format to detect it"
             ),
         )),
-        _ => Ok(()),
+        None => Ok(()),
     }
 }
 
