@@ -26,6 +26,7 @@ use tokio::sync::mpsc;
 use wharf_formats::coco::{self, CocoImage, CocoSink};
 use wharf_model::{Annotation, LabelDef, Problem, ProblemCode, WharfError, WharfResult};
 use wharf_storage::Source;
+use xxhash_rust::xxh3::xxh3_64;
 
 use super::regroup::{Drain, Regroup};
 use super::{
@@ -96,13 +97,13 @@ impl CocoReading {
                 tx,
                 keep,
                 samples: Vec::new(),
-                by_name: FxHashMap::default(),
+                names: SampleNames::default(),
                 last_file: Vec::new(),
                 file: Arc::from(""),
                 file_size: 0,
                 files_read: 0,
                 places: Vec::new(),
-                counts: Vec::new(),
+                tallies: Vec::new(),
                 label_names: Vec::new(),
                 label_index: FxHashMap::default(),
                 pending: Vec::new(),
@@ -152,7 +153,7 @@ impl CocoReading {
             let _ = self.more.send((file, size));
         }
         drop(self.more);
-        let mut emitted = std::collections::HashSet::new();
+        let mut emitted = vec![false; listing.entries.len()];
         while let Some(event) = self.events.recv().await {
             match event {
                 Event::Labels(labels) => sink.labels(labels).await?,
@@ -177,15 +178,15 @@ impl CocoReading {
 }
 
 /// Hands an image over as a sample, or reports it when its file is not in the source.
-async fn sample<'l>(
-    listing: &'l Listing,
+async fn sample(
+    listing: &Listing,
     named: NamedImage,
     annotations: GatheredAnnotations,
-    emitted: &mut std::collections::HashSet<&'l str>,
+    emitted: &mut [bool],
     sink: &mut impl ReadSink,
 ) -> WharfResult<()> {
     let NamedImage { image, file } = named;
-    let Some(entry) = listing.resolve(&image.file_name) else {
+    let Some(at) = listing.resolve(&image.file_name) else {
         return sink
             .problem(
                 Problem::error(
@@ -202,7 +203,8 @@ async fn sample<'l>(
             )
             .await;
     };
-    if !emitted.insert(&entry.path) {
+    let entry = &listing.entries[at];
+    if std::mem::replace(&mut emitted[at], true) {
         return sink
             .problem(
                 Problem::error(
@@ -241,6 +243,41 @@ struct NamedImage {
     file: Arc<str>,
 }
 
+/// Samples by the file name their image records give. A name is held once, in its sample's
+/// first record; the map holds its hash, and the rare names whose hashes collide go whole to
+/// `others`.
+#[derive(Default)]
+struct SampleNames {
+    by_hash: FxHashMap<u64, u32>,
+    others: FxHashMap<String, u32>,
+}
+
+impl SampleNames {
+    fn get(&self, name: &str, samples: &[NamedImage]) -> Option<u32> {
+        match self.by_hash.get(&xxh3_64(name.as_bytes())) {
+            Some(&key) if record_name(&samples[key as usize].image) == name => Some(key),
+            Some(_) => self.others.get(name).copied(),
+            None => None,
+        }
+    }
+
+    fn insert(&mut self, name: &str, key: u32) {
+        match self.by_hash.entry(xxh3_64(name.as_bytes())) {
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(key);
+            }
+            std::collections::hash_map::Entry::Occupied(_) => {
+                self.others.insert(name.to_owned(), key);
+            }
+        }
+    }
+}
+
+/// The name an image record gives its file, as samples are keyed by it.
+fn record_name(image: &CocoImage) -> &str {
+    image.file_name.trim_start_matches("./")
+}
+
 /// The reader thread's sink: forwards labels and problems, and gathers annotations by sample.
 struct Gather {
     tx: mpsc::Sender<Event>,
@@ -248,7 +285,7 @@ struct Gather {
     /// One per sample, in the order their file names were first met: the first image record
     /// that named it. A sample's place here is its key in the regroupings.
     samples: Vec<NamedImage>,
-    by_name: FxHashMap<String, u32>,
+    names: SampleNames,
     /// For each sample, one more than the index of the last file that named it.
     last_file: Vec<u32>,
     /// The file being read, its size (to size its regrouping), and how many were read
@@ -258,9 +295,10 @@ struct Gather {
     files_read: u32,
     /// The current file's images by their place in it: their samples.
     places: Vec<u32>,
-    /// Annotations per sample and label (an index in `label_names`), when they are only
-    /// counted: a sample has few labels, so a short list beats a map.
-    counts: Vec<Vec<(u32, u32)>>,
+    /// When annotations are only counted, one `sample << 32 | label` (an index in
+    /// `label_names`) per annotation, sorted once at the end: appending costs no cache miss,
+    /// where a count per sample would cost one or two per annotation.
+    tallies: Vec<u64>,
     label_names: Vec<String>,
     label_index: FxHashMap<String, u32>,
     /// Annotations read and not yet handed to the spill thread.
@@ -395,12 +433,15 @@ impl Gather {
             }
         };
         if !self.keep {
-            let counts = std::mem::take(&mut self.counts);
-            for (image, tally) in samples.into_iter().zip(counts) {
-                let labels: BTreeMap<String, i64> = tally
-                    .iter()
-                    .map(|&(label, n)| (self.label_names[label as usize].clone(), i64::from(n)))
-                    .collect();
+            let mut tallies = std::mem::take(&mut self.tallies);
+            tallies.sort_unstable();
+            let mut tallies = tallies.chunk_by(|a, b| a == b).peekable();
+            for (key, image) in (0u64..).zip(samples) {
+                let mut labels: BTreeMap<String, i64> = BTreeMap::new();
+                while let Some(run) = tallies.next_if(|run| run[0] >> 32 == key) {
+                    let label = &self.label_names[(run[0] & u64::from(u32::MAX)) as usize];
+                    labels.insert(label.clone(), run.len() as i64);
+                }
                 batch.push((
                     image,
                     GatheredAnnotations {
@@ -480,10 +521,10 @@ impl CocoSink for Gather {
     }
 
     fn image(&mut self, image: &CocoImage) {
-        let name = image.file_name.trim_start_matches("./");
+        let name = record_name(image);
         let this_file = self.files_read + 1;
-        let key = match self.by_name.get(name) {
-            Some(&key) => {
+        let key = match self.names.get(name, &self.samples) {
+            Some(key) => {
                 let last = std::mem::replace(&mut self.last_file[key as usize], this_file);
                 if last == this_file {
                     let first = &self.samples[key as usize].image;
@@ -502,13 +543,12 @@ impl CocoSink for Gather {
             }
             None => {
                 let key = self.samples.len() as u32;
-                self.by_name.insert(name.to_owned(), key);
+                self.names.insert(name, key);
                 self.samples.push(NamedImage {
                     image: image.clone(),
                     file: Arc::clone(&self.file),
                 });
                 self.last_file.push(this_file);
-                self.counts.push(Vec::new());
                 key
             }
         };
@@ -529,12 +569,7 @@ impl CocoSink for Gather {
                     label
                 }
             };
-            if let Some(tally) = self.counts.get_mut(key as usize) {
-                match tally.iter_mut().find(|(l, _)| *l == label) {
-                    Some((_, n)) => *n += 1,
-                    None => tally.push((label, 1)),
-                }
-            }
+            self.tallies.push(u64::from(key) << 32 | u64::from(label));
             return;
         }
         if self.failed.is_some() {

@@ -456,14 +456,18 @@ impl Listing {
         self.images_by_stem.len()
     }
 
-    /// The listed image a record names: a path equal to `name`, or ending in `/name`.
-    pub fn resolve(&self, name: &str) -> Option<&ObjectEntry> {
+    /// The place in `entries` of the listed image a record names: a path equal to `name`, or
+    /// ending in `/name`.
+    pub fn resolve(&self, name: &str) -> Option<usize> {
         let name = name.trim_start_matches("./");
         self.images_by_name
             .get(file_name(name))?
             .iter()
-            .map(|&i| &self.entries[i])
-            .find(|e| e.path == name || e.path.ends_with(&format!("/{name}")))
+            .copied()
+            .find(|&i| {
+                let path = &self.entries[i].path;
+                path == name || path.ends_with(&format!("/{name}"))
+            })
     }
 
     /// The image a sidecar file describes: same folder and stem, or, for a label under a
@@ -726,12 +730,15 @@ mod tests {
             Some("images/z.jpg")
         );
         assert_eq!(path(l.image_for("a/lonely.xml")), None);
-        assert_eq!(path(l.resolve("x.jpg")).as_deref(), Some("a/x.jpg"));
         assert_eq!(
-            path(l.resolve("train/y.jpg")).as_deref(),
+            path(l.resolve("x.jpg").map(|i| &l.entries[i])).as_deref(),
+            Some("a/x.jpg")
+        );
+        assert_eq!(
+            path(l.resolve("train/y.jpg").map(|i| &l.entries[i])).as_deref(),
             Some("set/images/train/y.jpg")
         );
-        assert_eq!(path(l.resolve("nope.jpg")), None);
+        assert_eq!(path(l.resolve("nope.jpg").map(|i| &l.entries[i])), None);
         assert_eq!(stem("a.b/c"), "a.b/c");
     }
 }
