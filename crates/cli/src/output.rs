@@ -241,6 +241,9 @@ pub fn labels(labels: &[Label], json: bool) -> Result<()> {
     Ok(())
 }
 
+/// Labels a human-readable validation report names, by annotation count.
+const LABELS_SHOWN: usize = 10;
+
 pub fn validation(report: &ValidationReport, json: bool) -> Result<()> {
     if json {
         return print_json(report);
@@ -259,9 +262,30 @@ pub fn validation(report: &ValidationReport, json: bool) -> Result<()> {
         println!("  {:<8} {verdict}: {}", v.format, v.reasons.join("; "));
     }
     println!(
-        "read         {} files listed, {} annotation file(s), {} samples, {} annotations, {} labels",
-        report.files, report.annotation_files, report.samples, report.annotations, report.labels
+        "read         {} files listed, {} annotation file(s), {} samples, {} annotations, {} labels, {} files left out",
+        report.files,
+        report.annotation_files,
+        report.samples,
+        report.annotations,
+        report.labels,
+        report.skipped
     );
+    if !report.label_annotations.is_empty() {
+        let mut by_count: Vec<(&String, &u64)> = report.label_annotations.iter().collect();
+        by_count.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        let shown: Vec<String> = by_count
+            .iter()
+            .take(LABELS_SHOWN)
+            .map(|(label, count)| format!("{label} {count}"))
+            .collect();
+        let more = by_count.len().saturating_sub(LABELS_SHOWN);
+        let more = if more > 0 {
+            format!(", and {more} more (--json lists them all)")
+        } else {
+            String::new()
+        };
+        println!("labels       {}{more}", shown.join(", "));
+    }
     println!(
         "problems     {} errors, {} warnings",
         report.errors, report.warnings

@@ -510,4 +510,20 @@ fn validate_reads_modelarts_image_classification_folders() {
         ),
         (Some(3), Some(4), Some(3))
     );
+    assert_eq!(
+        report["label_annotations"],
+        serde_json::json!({"Cat": 2, "Dog": 1, "Puppy": 1})
+    );
+    // A person reading the report sees the same counts, the largest label first.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_wharf"))
+        .arg("validate")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("3 samples, 4 annotations, 3 labels, 0 files left out")
+            && text.contains("labels       Cat 2, Dog 1, Puppy 1"),
+        "{text}"
+    );
 }
