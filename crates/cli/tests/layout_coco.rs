@@ -228,6 +228,27 @@ async fn coco_2017_files_all_land_on_one_sample_per_image(db: Db) {
         let job = server.wait_job(&key, &id).await;
         let errors = server.get(&format!("/v1/jobs/{id}/errors"), &key).await;
         let samples = server.all_samples(&key, dataset, "").await;
+        if dataset == "detected" {
+            // The split comes from the name of the first file naming the image.
+            let usages: Vec<(&str, &str)> = samples
+                .iter()
+                .map(|s| {
+                    (
+                        s["key"].as_str().unwrap(),
+                        s["usage"].as_str().unwrap_or("-"),
+                    )
+                })
+                .collect();
+            assert_eq!(
+                usages,
+                [
+                    ("test2017/000000000001.jpg", "test"),
+                    ("val2017/000000000139.jpg", "eval"),
+                    ("val2017/000000000285.jpg", "eval"),
+                    ("val2017/000000000632.jpg", "eval")
+                ]
+            );
+        }
         let mut stored = BTreeMap::new();
         for sample in &samples {
             let path = sample["key"].as_str().unwrap();

@@ -11,6 +11,7 @@ mod job;
 pub mod json;
 mod problem;
 mod project;
+pub mod usage;
 mod validation;
 
 pub use annotation::{Annotation, AnnotationPart, LabelDef, RleCounts, Shape};

@@ -229,7 +229,7 @@ async fn sample(
         }],
         annotations: PlannedAnnotations::Gathered(annotations),
         format: coco::FORMAT,
-        usage: None,
+        usage: coco::usage_of_file(&file).map(str::to_owned),
         hard: false,
         scene: None,
         text: None,

@@ -13,7 +13,8 @@
 //! on its own, and the caller gathers their annotations onto one sample per image file.
 //!
 //! Decisions:
-//! - Every image becomes a sample, annotated or not.
+//! - Every image becomes a sample, annotated or not; its usage is the split the name of the
+//!   first file naming it gives ([`usage_of_file`]).
 //! - One COCO record is one normalised annotation. Its shape is the most telling one it holds
 //!   (keypoints, else its mask or polygon, else its caption, else its box), with its `bbox` as
 //!   the annotation's bounds; any other shape it holds (a person's outline beside its
@@ -69,6 +70,16 @@ impl crate::Layout for CocoLayout {
     fn is_structure(&self, path: &str) -> bool {
         is_panoptic_mask(path)
     }
+}
+
+/// The usage a COCO file's name gives: COCO names its files after their split
+/// (`instances_train2017.json`, `captions_val2017.json`, `image_info_test-dev2017.json`).
+pub fn usage_of_file(file: &str) -> Option<&'static str> {
+    let name = file_name(file);
+    let stem = name.split_once('.').map_or(name, |(stem, _)| stem);
+    stem.split(['_', '-']).find_map(|word| {
+        wharf_model::usage::of_split_name(word.trim_end_matches(|c: char| c.is_ascii_digit()))
+    })
 }
 
 /// A panoptic segmentation's PNG, kept in a `panoptic_*` folder beside the JSON file that

@@ -600,3 +600,19 @@ fn panoptic_segments_are_annotations_of_their_png() {
     ));
     assert!(!is_panoptic_mask("val2017/000000000139.png"));
 }
+
+#[test]
+fn file_names_give_the_split() {
+    let usage = |f| usage_of_file(f);
+    assert_eq!(usage("annotations/instances_train2017.json"), Some("train"));
+    assert_eq!(
+        usage("annotations/person_keypoints_val2017.json"),
+        Some("eval")
+    );
+    assert_eq!(
+        usage("annotations/image_info_test-dev2017.json"),
+        Some("test")
+    );
+    assert_eq!(usage("annotations/instances_default.json"), None);
+    assert_eq!(usage("trainval.json"), None);
+}

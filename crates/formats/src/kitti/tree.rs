@@ -122,17 +122,7 @@ pub(super) fn locate(path: &str) -> Option<Located<'_>> {
 
 /// The usage of a split folder's frames, as Wharf stores usages (lower case).
 pub fn usage_of(group: &str) -> Option<&'static str> {
-    let split = group
-        .rsplit('/')
-        .next()
-        .unwrap_or(group)
-        .to_ascii_lowercase();
-    match split.as_str() {
-        "training" | "train" => Some("train"),
-        "testing" | "test" => Some("test"),
-        "val" | "validation" => Some("eval"),
-        _ => None,
-    }
+    wharf_model::usage::of_split_name(group.rsplit('/').next().unwrap_or(group))
 }
 
 /// Six ASCII digits, as KITTI numbers its object frames.

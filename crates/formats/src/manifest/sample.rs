@@ -94,8 +94,6 @@ impl<'f> LineProblems<'f> {
     }
 }
 
-/// Accepted `usage` values, lower case.
-const USAGES: [&str; 4] = ["train", "eval", "test", "inference"];
 /// Accepted `sample-type` values.
 const SAMPLE_TYPES: [u64; 6] = [0, 1, 2, 4, 6, 9];
 
@@ -336,7 +334,7 @@ fn usage(map: &mut Map<String, Value>, out: &mut LineProblems) -> Option<String>
         Value::String(s) if s.trim().is_empty() => None,
         Value::String(s) => {
             let lower = s.trim().to_ascii_lowercase();
-            if USAGES.contains(&lower.as_str()) {
+            if wharf_model::usage::ALL.contains(&lower.as_str()) {
                 return Some(lower);
             }
             let message = format!(

@@ -9,7 +9,7 @@
 //! Outside a devkit tree (ModelArts' side-by-side layout, an `images/` + `annotations/` pair) the
 //! same rules give every file a root and an id, so that one reader serves both.
 
-use wharf_model::{Problem, ProblemCode};
+use wharf_model::{Problem, ProblemCode, usage};
 
 use crate::detect::file_name;
 
@@ -102,9 +102,9 @@ impl Split {
     /// `trainval` (which does not say which of the two) is `train`.
     pub fn usage(self) -> &'static str {
         match self {
-            Split::Train | Split::TrainVal => "train",
-            Split::Val => "eval",
-            Split::Test => "test",
+            Split::Train | Split::TrainVal => usage::TRAIN,
+            Split::Val => usage::EVAL,
+            Split::Test => usage::TEST,
         }
     }
 }

@@ -32,28 +32,17 @@ use super::text::{self, Problems, short};
 use super::{DarknetData, DataYaml};
 use crate::detect::{IMAGE_EXTENSIONS, extension_of, file_name};
 
-pub const TRAIN: &str = "train";
-pub const EVAL: &str = "eval";
-pub const TEST: &str = "test";
+use wharf_model::usage;
+pub use wharf_model::usage::{EVAL, TEST, TRAIN};
 
 /// Split lists that need no configuration to be known as such: at a dataset's root, they list
 /// image paths, whatever the listing says of images of the same stem.
 const SPLIT_LISTS: &[&str] = &["train.txt", "val.txt", "valid.txt", "test.txt"];
 
-/// The usage a folder's name gives, in any case.
-pub fn usage_of_folder(name: &str) -> Option<&'static str> {
-    match name.to_ascii_lowercase().as_str() {
-        "train" | "training" => Some(TRAIN),
-        "val" | "valid" | "validation" => Some(EVAL),
-        "test" | "testing" => Some(TEST),
-        _ => None,
-    }
-}
-
 /// The usage the folders of `path` give: the deepest folder named as a split.
 pub fn usage_from_folders(path: &str) -> Option<&'static str> {
     let (folders, _) = path.rsplit_once('/')?;
-    folders.rsplit('/').find_map(usage_of_folder)
+    folders.rsplit('/').find_map(usage::of_split_name)
 }
 
 /// A split list at the source's root (`train.txt`, `val.txt`, `valid.txt`, `test.txt`).
