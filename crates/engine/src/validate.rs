@@ -137,12 +137,16 @@ impl ReadSink for Report {
         self.inner.samples += 1;
         self.inner.annotations += sample.annotation_count() as u64;
         for (label, count) in crate::filter::label_counts(&sample) {
-            *self
-                .inner
-                .label_annotations
-                .entry(label.clone())
-                .or_default() += count as u64;
-            self.labels.insert(label);
+            // A label is named once, when first counted: most samples repeat known labels.
+            match self.inner.label_annotations.get_mut(&label) {
+                Some(total) => *total += count as u64,
+                None => {
+                    self.inner
+                        .label_annotations
+                        .insert(label.clone(), count as u64);
+                    self.labels.insert(label);
+                }
+            }
         }
         Ok(())
     }
