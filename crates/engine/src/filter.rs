@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use wharf_model::ImportOptions;
 
-use crate::read::{PlannedAnnotations, PlannedSample};
+use wharf_formats::read::{PlannedAnnotations, PlannedSample};
 
 /// Annotations per label of a sample. An annotation without a label (a transcript, an
 /// unnamed audio segment) belongs to no label of the label set.
@@ -57,8 +57,8 @@ pub(crate) fn left_out(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use wharf_model::ObjectEntry;
     use wharf_model::{Annotation, Shape};
-    use wharf_storage::ObjectEntry;
 
     fn sample(labels: &[(&str, bool)]) -> PlannedSample {
         let annotations = labels

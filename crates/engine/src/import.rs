@@ -25,9 +25,10 @@ use xxhash_rust::xxh3::xxh3_64;
 use crate::Engine;
 use crate::credentials::redact;
 use crate::filter::{label_counts as label_counts_of, left_out};
-use crate::read::{
-    PlannedAnnotations, PlannedFile, PlannedSample, ReadOptions, ReadSink, read_source,
-};
+use futures::future::BoxFuture;
+use wharf_formats::read::{PlannedAnnotations, PlannedFile, PlannedSample, ReadOptions, ReadSink};
+
+use crate::read::read_source;
 
 /// Why an import stopped before the end of its source.
 pub(crate) enum Stop {
@@ -194,59 +195,65 @@ impl ReadSink for ImportSink<'_> {
             || options.difficult_only
     }
 
-    async fn labels(&mut self, labels: Vec<LabelDef>) -> WharfResult<()> {
-        if self.job.options.import_annotations {
-            self.engine
-                .catalog
-                .declare_labels(self.job, &labels)
-                .await?;
-        }
-        Ok(())
-    }
-
-    async fn sample(&mut self, sample: PlannedSample) -> WharfResult<()> {
-        self.batch.push(sample);
-        if self.batch.len() >= self.engine.config.batch_size.max(1) {
-            self.flush().await?;
-        }
-        Ok(())
-    }
-
-    async fn problem(&mut self, problem: Problem) -> WharfResult<()> {
-        self.problems_seen += 1;
-        if self.problems_seen <= self.problems_recorded {
-            return Ok(());
-        }
-        self.problems_recorded = self.problems_seen;
-        if problem.severity == Severity::Error {
-            self.failed += 1;
-        } else if problem.code == ProblemCode::NotUsed {
-            self.skipped += 1;
-        }
-        let mut message = problem.message;
-        for (what, value) in [("found", &problem.found), ("expected", &problem.expected)] {
-            if let Some(value) = value
-                && !message.contains(value.as_str())
-            {
-                message.push_str(&format!(" ({what}: {value})"));
+    fn labels(&mut self, labels: Vec<LabelDef>) -> BoxFuture<'_, WharfResult<()>> {
+        Box::pin(async move {
+            if self.job.options.import_annotations {
+                self.engine
+                    .catalog
+                    .declare_labels(self.job, &labels)
+                    .await?;
             }
-        }
-        let error = redact(
-            WharfError::new(ErrorCode::InvalidRequest, message),
-            self.secrets,
-        );
-        self.errors.push(NewJobError {
-            path: problem.file,
-            line: problem.line.map(|l| l as i64),
-            field: problem.json_path.or(problem.field),
-            code: problem.code.as_str().to_owned(),
-            severity: problem.severity,
-            message: error.message,
-        });
-        if self.errors.len() >= self.engine.config.batch_size.max(1) {
-            self.flush().await?;
-        }
-        Ok(())
+            Ok(())
+        })
+    }
+
+    fn sample(&mut self, sample: PlannedSample) -> BoxFuture<'_, WharfResult<()>> {
+        Box::pin(async move {
+            self.batch.push(sample);
+            if self.batch.len() >= self.engine.config.batch_size.max(1) {
+                self.flush().await?;
+            }
+            Ok(())
+        })
+    }
+
+    fn problem(&mut self, problem: Problem) -> BoxFuture<'_, WharfResult<()>> {
+        Box::pin(async move {
+            self.problems_seen += 1;
+            if self.problems_seen <= self.problems_recorded {
+                return Ok(());
+            }
+            self.problems_recorded = self.problems_seen;
+            if problem.severity == Severity::Error {
+                self.failed += 1;
+            } else if problem.code == ProblemCode::NotUsed {
+                self.skipped += 1;
+            }
+            let mut message = problem.message;
+            for (what, value) in [("found", &problem.found), ("expected", &problem.expected)] {
+                if let Some(value) = value
+                    && !message.contains(value.as_str())
+                {
+                    message.push_str(&format!(" ({what}: {value})"));
+                }
+            }
+            let error = redact(
+                WharfError::new(ErrorCode::InvalidRequest, message),
+                self.secrets,
+            );
+            self.errors.push(NewJobError {
+                path: problem.file,
+                line: problem.line.map(|l| l as i64),
+                field: problem.json_path.or(problem.field),
+                code: problem.code.as_str().to_owned(),
+                severity: problem.severity,
+                message: error.message,
+            });
+            if self.errors.len() >= self.engine.config.batch_size.max(1) {
+                self.flush().await?;
+            }
+            Ok(())
+        })
     }
 }
 

@@ -13,7 +13,10 @@ use wharf_model::{LabelDef, Problem, ProblemCode, Severity, ValidationReport, Wh
 use wharf_storage::{AccessPolicy, Credentials, Source};
 
 use crate::credentials::{redact, redact_text};
-use crate::read::{PlannedSample, ReadOptions, ReadSink, read_source};
+use futures::future::BoxFuture;
+use wharf_formats::read::{PlannedSample, ReadOptions, ReadSink};
+
+use crate::read::read_source;
 use crate::submit::check_source;
 
 /// What a client asks for when it validates a source through the API.
@@ -128,42 +131,48 @@ impl ReadSink for Report {
         self.inner.annotation_files += 1;
     }
 
-    async fn labels(&mut self, labels: Vec<LabelDef>) -> WharfResult<()> {
-        self.labels.extend(labels.into_iter().map(|l| l.name));
-        Ok(())
+    fn labels(&mut self, labels: Vec<LabelDef>) -> BoxFuture<'_, WharfResult<()>> {
+        Box::pin(async move {
+            self.labels.extend(labels.into_iter().map(|l| l.name));
+            Ok(())
+        })
     }
 
-    async fn sample(&mut self, sample: PlannedSample) -> WharfResult<()> {
-        self.inner.samples += 1;
-        self.inner.annotations += sample.annotation_count() as u64;
-        for (label, count) in crate::filter::label_counts(&sample) {
-            // A label is named once, when first counted: most samples repeat known labels.
-            match self.inner.label_annotations.get_mut(&label) {
-                Some(total) => *total += count as u64,
-                None => {
-                    self.inner
-                        .label_annotations
-                        .insert(label.clone(), count as u64);
-                    self.labels.insert(label);
+    fn sample(&mut self, sample: PlannedSample) -> BoxFuture<'_, WharfResult<()>> {
+        Box::pin(async move {
+            self.inner.samples += 1;
+            self.inner.annotations += sample.annotation_count() as u64;
+            for (label, count) in crate::filter::label_counts(&sample) {
+                // A label is named once, when first counted: most samples repeat known labels.
+                match self.inner.label_annotations.get_mut(&label) {
+                    Some(total) => *total += count as u64,
+                    None => {
+                        self.inner
+                            .label_annotations
+                            .insert(label.clone(), count as u64);
+                        self.labels.insert(label);
+                    }
                 }
             }
-        }
-        Ok(())
+            Ok(())
+        })
     }
 
-    async fn problem(&mut self, problem: Problem) -> WharfResult<()> {
-        match problem.severity {
-            Severity::Error => self.inner.errors += 1,
-            Severity::Warning => self.inner.warnings += 1,
-        }
-        if problem.code == ProblemCode::NotUsed {
-            self.inner.skipped += 1;
-        }
-        if self.inner.problems.len() < MAX_REPORTED {
-            self.inner.problems.push(problem);
-        } else {
-            self.inner.problems_omitted += 1;
-        }
-        Ok(())
+    fn problem(&mut self, problem: Problem) -> BoxFuture<'_, WharfResult<()>> {
+        Box::pin(async move {
+            match problem.severity {
+                Severity::Error => self.inner.errors += 1,
+                Severity::Warning => self.inner.warnings += 1,
+            }
+            if problem.code == ProblemCode::NotUsed {
+                self.inner.skipped += 1;
+            }
+            if self.inner.problems.len() < MAX_REPORTED {
+                self.inner.problems.push(problem);
+            } else {
+                self.inner.problems_omitted += 1;
+            }
+            Ok(())
+        })
     }
 }

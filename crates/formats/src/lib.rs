@@ -2,12 +2,14 @@
 //!
 //! # Readers
 //!
-//! Each format lives in its own module with the same shape: a `detect` function that judges a
-//! source from a [`ListingSummary`], and parse functions that turn the format's files into
+//! Each layout lives in its own module with the same shape: its detection, which judges a
+//! source from a [`ListingSummary`]; parse functions that turn the format's files into
 //! Wharf's normalised [`Annotation`](wharf_model::Annotation)s and
-//! [`LabelDef`](wharf_model::LabelDef)s. Parsers take bytes or a `std::io::Read`, never a
-//! storage client: this crate knows nothing of where files live, so every parser can be tested
-//! and fuzzed on its own.
+//! [`LabelDef`](wharf_model::LabelDef)s; and its reader (`reader.rs`), which pairs the
+//! source's files and hands samples to a [`read::ReadSink`]. Parsers take bytes or a
+//! `std::io::Read`, and readers read through [`read::SourceFiles`], never a storage client:
+//! this crate knows nothing of where files live, so every parser can be tested and fuzzed on
+//! its own, and every reader run on files held in memory.
 //!
 //! # Problems, not panics
 //!
@@ -32,6 +34,7 @@ pub mod manifest;
 pub mod modelarts_dir;
 pub mod plain;
 pub mod pointcloud;
+pub mod read;
 pub mod rosetta;
 mod text;
 pub mod voc;
@@ -39,5 +42,7 @@ pub mod xtreme1;
 pub mod yolo;
 
 pub use detect::{Detection, IMAGE_EXTENSIONS, ListingSummary, Verdict, detect, extension_of};
-pub use layout::{Head, LAYOUTS, Layout, find as find_layout, names as layout_names};
+pub use layout::{
+    Head, LAYOUTS, Layout, LayoutReader, ReadContext, find as find_layout, names as layout_names,
+};
 pub use plain::FORMAT as PLAIN;

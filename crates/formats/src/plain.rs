@@ -1,5 +1,6 @@
 //! The layout of last resort: every file is a sample, without annotations.
 
+use crate::read::PlannedSample;
 use crate::{ListingSummary, Verdict};
 
 pub const FORMAT: &str = "plain";
@@ -33,5 +34,17 @@ impl crate::Layout for PlainLayout {
 
     fn is_structure(&self, _path: &str) -> bool {
         false
+    }
+
+    fn reader(&self, context: crate::ReadContext) -> Box<dyn crate::LayoutReader> {
+        crate::layout::AfterListing::boxed(context, |_, listing, _, sink| {
+            Box::pin(async move {
+                for entry in &listing.entries {
+                    sink.sample(PlannedSample::of_file(entry.clone(), Vec::new(), FORMAT))
+                        .await?;
+                }
+                Ok(())
+            })
+        })
     }
 }

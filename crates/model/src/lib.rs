@@ -9,6 +9,7 @@ mod dataset;
 mod error;
 mod job;
 pub mod json;
+mod object;
 mod problem;
 mod project;
 pub mod usage;
@@ -23,6 +24,7 @@ pub use job::{
     ImportOptions, Job, JobCounters, JobError, JobKind, JobResult, JobState, TableColumn,
     TextLabelPlacement, TextLabels,
 };
+pub use object::ObjectEntry;
 pub use problem::{Problem, ProblemCode, Severity};
 pub use project::{Dialect, DialectKeyPair, Project, Task};
 pub use validation::{FormatVerdict, ValidationReport};

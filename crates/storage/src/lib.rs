@@ -17,8 +17,9 @@ mod source;
 mod uri;
 
 pub use credentials::Credentials;
-pub use listing::{Listed, ObjectEntry};
+pub use listing::Listed;
 pub use policy::AccessPolicy;
 pub use probe::ImageSize;
 pub use source::Source;
 pub use uri::{Scheme, SourceUri};
+pub use wharf_model::ObjectEntry;

@@ -1,12 +1,14 @@
-//! The plain layout: every object is one sample, without annotations.
+//! A source read as `plain`, streamed: every object is one sample, without annotations, and
+//! the listing is never kept.
 
 use futures::StreamExt;
 use tokio::sync::mpsc;
 use wharf_formats::PLAIN;
+use wharf_formats::read::{PlannedSample, ReadSink};
 use wharf_model::{Problem, ProblemCode, WharfResult};
-use wharf_storage::{Listed, ObjectEntry, Source};
+use wharf_storage::{Listed, Source};
 
-use super::{PlannedSample, ReadSink, empty_source};
+use super::empty_source;
 
 /// Objects listed ahead of the reader, so that listing and writing overlap.
 const LISTED_AHEAD: usize = 4096;
@@ -44,16 +46,4 @@ pub(super) async fn stream(source: &Source, sink: &mut impl ReadSink) -> WharfRe
         return Err(empty_source(source));
     }
     Ok(files)
-}
-
-/// Samples of a listing already made for detection.
-pub(super) async fn from_listing(
-    entries: impl IntoIterator<Item = ObjectEntry>,
-    sink: &mut impl ReadSink,
-) -> WharfResult<()> {
-    for entry in entries {
-        sink.sample(PlannedSample::of_file(entry, Vec::new(), PLAIN))
-            .await?;
-    }
-    Ok(())
 }

@@ -28,7 +28,9 @@
 //!   warning; a negative size, a missing image or category, or a duplicate id leaves the
 //!   annotation out with an error.
 
+mod reader;
 mod records;
+mod regroup;
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -69,6 +71,10 @@ impl crate::Layout for CocoLayout {
 
     fn is_structure(&self, path: &str) -> bool {
         is_panoptic_mask(path)
+    }
+
+    fn reader(&self, context: crate::ReadContext) -> Box<dyn crate::LayoutReader> {
+        reader::CocoReader::boxed(context)
     }
 }
 

@@ -33,6 +33,12 @@ const FRAME_LISTS: &[&str] = &[
 pub struct KittiLayout;
 
 impl crate::Layout for KittiLayout {
+    fn reader(&self, context: crate::ReadContext) -> Box<dyn crate::LayoutReader> {
+        crate::layout::AfterListing::boxed(context, |c, listing, _, sink| {
+            Box::pin(super::reader::read(&c.files, listing, sink))
+        })
+    }
+
     fn name(&self) -> &'static str {
         super::FORMAT
     }

@@ -83,6 +83,7 @@
 
 mod detection;
 mod labels;
+mod reader;
 mod tree;
 
 #[cfg(test)]

@@ -16,6 +16,12 @@ const CANDIDATES: [(&str, f32); 3] = [("manifest", 0.9), ("jsonl", 0.7), ("json"
 pub struct ManifestLayout;
 
 impl crate::Layout for ManifestLayout {
+    fn reader(&self, context: crate::ReadContext) -> Box<dyn crate::LayoutReader> {
+        crate::layout::AfterListing::boxed(context, |c, listing, head, sink| {
+            Box::pin(super::reader::read(c, listing, head, sink))
+        })
+    }
+
     fn name(&self) -> &'static str {
         super::FORMAT
     }

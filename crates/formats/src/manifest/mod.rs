@@ -59,6 +59,7 @@
 mod annotation;
 mod detection;
 mod lines;
+mod reader;
 mod sample;
 mod values;
 

@@ -50,6 +50,12 @@ type Fit = Result<(f32, Vec<String>), String>;
 pub struct ModelartsDirLayout;
 
 impl crate::Layout for ModelartsDirLayout {
+    fn reader(&self, context: crate::ReadContext) -> Box<dyn crate::LayoutReader> {
+        crate::layout::AfterListing::boxed(context, |c, listing, _, sink| {
+            Box::pin(super::reader::read(&c.files, listing, &c.options, sink))
+        })
+    }
+
     fn name(&self) -> &'static str {
         super::FORMAT
     }

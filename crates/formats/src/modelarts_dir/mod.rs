@@ -52,6 +52,7 @@
 
 mod classification;
 mod detection;
+mod reader;
 mod table;
 mod text;
 mod text_classification;

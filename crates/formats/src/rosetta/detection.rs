@@ -18,6 +18,12 @@ const LISTED: usize = 5;
 pub struct RosettaLayout;
 
 impl crate::Layout for RosettaLayout {
+    fn reader(&self, context: crate::ReadContext) -> Box<dyn crate::LayoutReader> {
+        crate::layout::AfterListing::boxed(context, |c, listing, _, sink| {
+            Box::pin(super::reader::read(&c.files, listing, &c.options, sink))
+        })
+    }
+
     fn name(&self) -> &'static str {
         super::FORMAT
     }

@@ -57,6 +57,7 @@
 
 mod detection;
 mod metadata;
+mod reader;
 mod tree;
 
 #[cfg(test)]

@@ -291,6 +291,12 @@ fn below<'p>(path: &'p str, root: &str) -> Option<&'p str> {
 pub struct VocLayout;
 
 impl crate::Layout for VocLayout {
+    fn reader(&self, context: crate::ReadContext) -> Box<dyn crate::LayoutReader> {
+        crate::layout::AfterListing::boxed(context, |c, listing, _, sink| {
+            Box::pin(super::reader::read(&c.files, listing, sink))
+        })
+    }
+
     fn name(&self) -> &'static str {
         super::FORMAT
     }

@@ -39,6 +39,7 @@
 mod detection;
 pub mod devkit;
 mod object;
+mod reader;
 mod shape;
 mod xml;
 

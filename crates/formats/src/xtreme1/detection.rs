@@ -13,6 +13,12 @@ use crate::{ListingSummary, Verdict};
 pub struct Xtreme1Layout;
 
 impl crate::Layout for Xtreme1Layout {
+    fn reader(&self, context: crate::ReadContext) -> Box<dyn crate::LayoutReader> {
+        crate::layout::AfterListing::boxed(context, |c, listing, _, sink| {
+            Box::pin(super::reader::read(&c.files, listing, sink))
+        })
+    }
+
     fn name(&self) -> &'static str {
         super::FORMAT
     }

@@ -67,6 +67,7 @@
 mod camera;
 mod detection;
 mod json;
+mod reader;
 mod result;
 mod tree;
 

@@ -50,6 +50,12 @@ const NO_NAMES: &str = "no classes.txt, obj.names or data.yaml: class names will
 pub struct YoloLayout;
 
 impl crate::Layout for YoloLayout {
+    fn reader(&self, context: crate::ReadContext) -> Box<dyn crate::LayoutReader> {
+        crate::layout::AfterListing::boxed(context, |c, listing, _, sink| {
+            Box::pin(super::reader::read(&c.files, listing, sink))
+        })
+    }
+
     fn name(&self) -> &'static str {
         super::FORMAT
     }

@@ -74,6 +74,7 @@ mod labels;
 mod names;
 mod oriented;
 pub mod pairing;
+mod reader;
 pub mod splits;
 mod text;
 mod yaml;

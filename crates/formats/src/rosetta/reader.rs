@@ -1,36 +1,30 @@
-//! Sensor-oriented trees, whose samples are frames: the files of one instant from several
-//! sensors, grouped by scene.
-//!
-//! - Rosetta (`fileTreeType` 0): `lidar-<name>/<scene>/<ts>.pcd`, `camera-<name>/<scene>/<ts>.jpg`
-//!   and `metadata.json`. Every folder or file out of place is named, headed by a summary
-//!   (the Rosetta dialect answers it with the platform's error 5710).
-//! - Xtreme1 / BasicAI: `lidar_point_cloud_N`, `camera_image_N` or `image_N`, `camera_config`
-//!   and `result`, optionally in `scene_*` folders; results carry the annotations.
+//! The Rosetta sensor tree (`fileTreeType` 0), whose samples are frames: the files of one
+//! instant from several sensors, grouped by scene. `lidar-<name>/<scene>/<ts>.pcd`,
+//! `camera-<name>/<scene>/<ts>.jpg` and `metadata.json`; every folder or file out of place is
+//! named, headed by a summary, as neutral problems (the Rosetta dialect words them as the
+//! platform's error 5710).
 //!
 //! A frame's key is its first point cloud, or its first image in a 2D tree.
 
-use std::collections::HashMap;
-
-use wharf_formats::{rosetta, xtreme1};
+use crate::rosetta;
 use wharf_model::{Problem, ProblemCode, Severity, WharfResult};
-use wharf_storage::Source;
 
-use super::{
-    Listing, PlannedAnnotations, PlannedFile, PlannedSample, ReadOptions, ReadSink, problems,
-    read_small_files,
+use crate::read::{
+    Files, Listing, PlannedAnnotations, PlannedFile, PlannedSample, ReadOptions, ReadSink,
+    problems, read_small_files,
 };
 
-pub(super) async fn read_rosetta(
-    source: &Source,
+pub(super) async fn read(
+    source: &Files,
     listing: &Listing,
     options: &ReadOptions,
-    sink: &mut impl ReadSink,
+    sink: &mut dyn ReadSink,
 ) -> WharfResult<()> {
     let metadata_path = listing
         .summary
         .well_known()
         .iter()
-        .find(|p| super::file_name(p) == rosetta::METADATA_FILE)
+        .find(|p| crate::read::file_name(p) == rosetta::METADATA_FILE)
         .cloned();
     let metadata = match &metadata_path {
         Some(path) => read_small_files(source, [path.clone()], sink)
@@ -115,70 +109,6 @@ pub(super) async fn read_rosetta(
                 text: None,
             })
             .await?;
-        }
-    }
-    Ok(())
-}
-
-pub(super) async fn read_xtreme1(
-    source: &Source,
-    listing: &Listing,
-    sink: &mut impl ReadSink,
-) -> WharfResult<()> {
-    let tree = xtreme1::check_tree(listing.paths());
-    problems(sink, tree.problems).await?;
-    let configs: Vec<String> = tree
-        .scenes
-        .iter()
-        .flat_map(|s| &s.frames)
-        .filter_map(|f| f.camera_config.clone())
-        .collect();
-    for (path, bytes) in read_small_files(source, configs, sink).await? {
-        problems(sink, xtreme1::parse_camera_config(&bytes, &path).1).await?;
-    }
-    for scene in &tree.scenes {
-        for frames in scene.frames.chunks(super::SAMPLES_PER_ROUND) {
-            let results: Vec<String> = frames.iter().filter_map(|f| f.result.clone()).collect();
-            let mut read: HashMap<String, Vec<u8>> = read_small_files(source, results, sink)
-                .await?
-                .into_iter()
-                .collect();
-            for frame in frames {
-                let paths = frame
-                    .point_clouds
-                    .iter()
-                    .chain(&frame.images)
-                    .chain(&frame.camera_config)
-                    .chain(&frame.result);
-                let files: Vec<PlannedFile> = paths
-                    .filter_map(|p| listing.entry(p))
-                    .map(|e| PlannedFile::new(e.clone()))
-                    .collect();
-                let Some(first) = files.first() else {
-                    continue;
-                };
-                let mut annotations = Vec::new();
-                if let Some((path, bytes)) = frame
-                    .result
-                    .as_ref()
-                    .and_then(|p| read.remove(p).map(|b| (p, b)))
-                {
-                    let (found, found_problems) = xtreme1::parse_result(&bytes, path);
-                    problems(sink, found_problems).await?;
-                    annotations = found;
-                }
-                sink.sample(PlannedSample {
-                    key: first.entry.path.clone(),
-                    files,
-                    annotations: PlannedAnnotations::Inline(annotations),
-                    format: xtreme1::FORMAT,
-                    usage: None,
-                    hard: false,
-                    scene: scene.name.clone(),
-                    text: None,
-                })
-                .await?;
-            }
         }
     }
     Ok(())

@@ -6,7 +6,7 @@
 //! 1. The configuration files are read: class names (the first file that names any), the
 //!    `task` that says how four-point lines are read, and the splits every `data.yaml` and
 //!    `obj.data` declares, with the split lists they name.
-//! 2. Label files are paired with their images as `wharf_formats::yolo::pairing` says. Files of
+//! 2. Label files are paired with their images as `crate::yolo::pairing` says. Files of
 //!    the layout's structure (split lists, names, caches) never pair, whatever their stem.
 //! 3. Every image is a sample, labelled when its label file is there, with its split as its
 //!    usage. Images are taken in rounds of [`SAMPLES_PER_ROUND`], whose label files are read
@@ -17,26 +17,26 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
-use wharf_formats::Layout;
-use wharf_formats::yolo::{
+use crate::Layout;
+use crate::yolo::{
     self, FourPoints, LabelContext, YoloLayout,
     pairing::{image_key, label_key},
     splits::{Place, SplitDeclaration, Splits},
 };
+use wharf_model::ObjectEntry;
 use wharf_model::{LabelDef, WharfResult};
-use wharf_storage::{ObjectEntry, Source};
 
-use super::{
-    Listing, PlannedAnnotations, PlannedSample, ReadSink, SAMPLES_PER_ROUND, image_sizes, problems,
-    read_small_files,
+use crate::read::{
+    Files, Listing, PlannedAnnotations, PlannedSample, ReadSink, SAMPLES_PER_ROUND, image_sizes,
+    problems, read_small_files,
 };
 
 /// Reads the layout: see the module doc. Normalised coordinates are scaled to pixels with the
 /// image's size, read from its header.
 pub(super) async fn read(
-    source: &Source,
+    source: &Files,
     listing: &Listing,
-    sink: &mut impl ReadSink,
+    sink: &mut dyn ReadSink,
 ) -> WharfResult<()> {
     let folders = OnceLock::new();
     let place_of = |path: &str| listed_place(listing, &folders, path);
@@ -99,10 +99,10 @@ impl Config {
     /// problems. The first file that names classes gives them, the first `data.yaml` with a
     /// `task` gives it; every file's splits count.
     async fn read(
-        source: &Source,
+        source: &Files,
         listing: &Listing,
         place_of: &(impl Fn(&str) -> Option<Place> + Sync),
-        sink: &mut impl ReadSink,
+        sink: &mut dyn ReadSink,
     ) -> WharfResult<Self> {
         let files: Vec<String> = listing
             .summary
@@ -118,7 +118,7 @@ impl Config {
         };
         let mut task = None;
         for (path, bytes) in read_small_files(source, files, sink).await? {
-            let name = super::file_name(&path).to_ascii_lowercase();
+            let name = crate::read::file_name(&path).to_ascii_lowercase();
             let (classes, found) = if name.ends_with(".yaml") || name.ends_with(".yml") {
                 let (data, found) = yolo::parse_data_yaml(&bytes, &path);
                 config
@@ -178,11 +178,11 @@ fn folders_of(listing: &Listing) -> HashSet<String> {
 
 /// The splits the configuration declares, with the split lists they name read.
 async fn splits(
-    source: &Source,
+    source: &Files,
     listing: &Listing,
     declarations: &[SplitDeclaration],
     place_of: &(impl Fn(&str) -> Option<Place> + Sync),
-    sink: &mut impl ReadSink,
+    sink: &mut dyn ReadSink,
 ) -> WharfResult<Splits> {
     let mut splits = Splits::default();
     for declaration in declarations {

@@ -1,6 +1,6 @@
 //! KITTI object detection: one sample per frame, keyed by its `image_2` image (else its scan),
 //! with the frame's `image_3`, `velodyne` and `calib` files, and its `label_2` objects as
-//! annotations. See `wharf_formats::kitti` for the tree and the label lines.
+//! annotations. See `crate::kitti` for the tree and the label lines.
 //!
 //! Frames are taken in rounds of [`SAMPLES_PER_ROUND`]: the images of the labelled frames are
 //! probed for their size (the 2D boxes are checked against it), and their label files read
@@ -8,20 +8,20 @@
 
 use std::collections::HashMap;
 
-use wharf_formats::kitti::{self, KittiFolder};
-use wharf_formats::pointcloud;
+use crate::kitti::{self, KittiFolder};
+use crate::pointcloud;
+use wharf_model::ObjectEntry;
 use wharf_model::{Severity, WharfResult};
-use wharf_storage::{ObjectEntry, Source};
 
-use super::{
-    Listing, PlannedAnnotations, PlannedFile, PlannedSample, ReadSink, SAMPLES_PER_ROUND,
+use crate::read::{
+    Files, Listing, PlannedAnnotations, PlannedFile, PlannedSample, ReadSink, SAMPLES_PER_ROUND,
     image_sizes, problems, read_small_files,
 };
 
 pub(super) async fn read(
-    source: &Source,
+    source: &Files,
     listing: &Listing,
-    sink: &mut impl ReadSink,
+    sink: &mut dyn ReadSink,
 ) -> WharfResult<()> {
     let tree = kitti::check_tree(listing.paths());
     // Reported in the tree's problems: neither samples nor unused files.

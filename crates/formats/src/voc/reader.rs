@@ -40,21 +40,21 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use wharf_formats::voc::devkit::{self, IMAGE_FOLDERS, Split};
-use wharf_formats::voc::{self, LabelledImage};
+use crate::voc::devkit::{self, IMAGE_FOLDERS, Split};
+use crate::voc::{self, LabelledImage};
+use wharf_model::ObjectEntry;
 use wharf_model::{Problem, ProblemCode, WharfResult};
-use wharf_storage::{ObjectEntry, Source};
 
-use super::{
-    Listing, PlannedFile, PlannedSample, ReadSink, SAMPLES_PER_ROUND, file_name, image_sizes,
-    problems, read_small_files, stem,
+use crate::read::{
+    Files, Listing, PlannedFile, PlannedSample, ReadSink, SAMPLES_PER_ROUND, file_name,
+    image_sizes, problems, read_small_files, stem,
 };
 
 /// Reads a VOC source: see the module doc.
 pub(super) async fn read(
-    source: &Source,
+    source: &Files,
     listing: &Listing,
-    sink: &mut impl ReadSink,
+    sink: &mut dyn ReadSink,
 ) -> WharfResult<()> {
     let tree = Tree::index(listing);
     let mut masks = masks_by_id(listing);
@@ -271,7 +271,7 @@ impl Tree {
         listing: &Listing,
         xml: &str,
         file: voc::VocFile,
-        sink: &mut impl ReadSink,
+        sink: &mut dyn ReadSink,
     ) -> WharfResult<Option<PlannedSample>> {
         let named = file
             .filename()
@@ -359,11 +359,7 @@ struct Assigned {
 
 impl Splits {
     /// Reads every `ImageSets/Main/<split>.txt`, root by root, in [`Split::ORDER`].
-    async fn read(
-        source: &Source,
-        listing: &Listing,
-        sink: &mut impl ReadSink,
-    ) -> WharfResult<Self> {
+    async fn read(source: &Files, listing: &Listing, sink: &mut dyn ReadSink) -> WharfResult<Self> {
         let mut lists: Vec<(&str, Split, &str)> = listing
             .entries
             .iter()

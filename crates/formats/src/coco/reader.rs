@@ -8,7 +8,7 @@
 //!
 //! Files are read one after another on one blocking thread; the format reader makes two passes
 //! over each (images and categories, then annotations, which it converts on a second thread;
-//! see `wharf_formats::coco`). Annotations come in any order, so each is serialised as it is
+//! see `crate::coco`). Annotations come in any order, so each is serialised as it is
 //! read, on a third thread, and regrouped by sample through temporary files (see `regroup`),
 //! one regrouping per file, in bounded memory. Once the last file is read, the regroupings are
 //! walked in step and every sample is handed over, in the order its file name was first met,
@@ -21,17 +21,22 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use futures::FutureExt;
+use futures::future::BoxFuture;
 use rustc_hash::FxHashMap;
 use tokio::sync::mpsc;
-use wharf_formats::coco::{self, CocoImage, CocoSink};
-use wharf_model::{Annotation, LabelDef, Problem, ProblemCode, WharfError, WharfResult};
-use wharf_storage::Source;
+use wharf_model::{
+    Annotation, LabelDef, ObjectEntry, Problem, ProblemCode, WharfError, WharfResult,
+};
 use xxhash_rust::xxh3::xxh3_64;
 
 use super::regroup::{Drain, Regroup};
-use super::{
-    GatheredAnnotations, Listing, PlannedAnnotations, PlannedFile, PlannedSample, ReadSink,
+use crate::coco::{self, CocoImage, CocoSink};
+use crate::read::{
+    Files, GatheredAnnotations, HEAD_BYTES, Listing, PlannedAnnotations, PlannedFile,
+    PlannedSample, ReadSink,
 };
+use crate::{Head, LayoutReader, ReadContext};
 
 /// Hand-overs in flight between the reader's thread and the sink.
 const EVENTS_AHEAD: usize = 16;
@@ -46,36 +51,86 @@ enum Event {
     Failed(String),
 }
 
-/// Reads every COCO file of `files`, in order, onto one sample per image file.
-pub(super) async fn read(
-    source: &Source,
-    files: Vec<String>,
-    listing: &Listing,
-    sink: &mut impl ReadSink,
-) -> WharfResult<()> {
-    let mut files = files.into_iter();
-    let Some(first) = files.next() else {
-        return Ok(());
-    };
-    CocoReading::start(
-        source,
-        &first,
-        size_of(listing, &first),
-        sink.keeps_annotations(),
-    )
-    .finish(files.collect(), listing, sink)
-    .await
+/// Candidate JSON files a reader made before the listing looks at, in listing order, for the
+/// first COCO file to start on.
+const JSON_FILES_TRIED: usize = 20;
+
+/// Reads every COCO file of the source onto one sample per image file. Made before the
+/// listing, it starts on the first listed JSON file that opens as a COCO file at once, on its
+/// own thread, while the listing goes on: listing a bucket of a million images takes minutes,
+/// in which the annotations can be parsed and regrouped. The other COCO files follow once the
+/// listing is complete, and what they hold reaches the sink in the same order as ever.
+pub(super) struct CocoReader {
+    context: ReadContext,
+    started: Option<CocoReading>,
+    json_files_left: usize,
+}
+
+impl CocoReader {
+    pub(super) fn boxed(context: ReadContext) -> Box<dyn LayoutReader> {
+        Box::new(Self {
+            context,
+            started: None,
+            json_files_left: JSON_FILES_TRIED,
+        })
+    }
+}
+
+impl LayoutReader for CocoReader {
+    fn listed<'a>(&'a mut self, entry: &'a ObjectEntry) -> BoxFuture<'a, ()> {
+        async move {
+            if self.json_files_left == 0 || crate::extension_of(&entry.path) != "json" {
+                return;
+            }
+            self.json_files_left -= 1;
+            if let Ok(head) = self.context.files.head(&entry.path, HEAD_BYTES).await
+                && coco::looks_like_coco(&head)
+            {
+                self.json_files_left = 0;
+                self.started = Some(CocoReading::start(
+                    &self.context.files,
+                    &entry.path,
+                    entry.size,
+                    self.context.keeps_annotations,
+                ));
+            }
+        }
+        .boxed()
+    }
+
+    fn read<'a>(
+        self: Box<Self>,
+        listing: &'a Listing,
+        head: &'a Head<'a>,
+        sink: &'a mut dyn ReadSink,
+    ) -> BoxFuture<'a, WharfResult<()>> {
+        async move {
+            let mut files = coco::annotation_files(&listing.summary, head).into_iter();
+            let reading = match self.started {
+                Some(reading) if files.as_slice().iter().any(|f| f == reading.file()) => reading,
+                _ => {
+                    let Some(first) = files.next() else {
+                        return Ok(());
+                    };
+                    let size = size_of(listing, &first);
+                    CocoReading::start(&self.context.files, &first, size, sink.keeps_annotations())
+                }
+            };
+            let first = reading.file().to_owned();
+            let more = files.filter(|f| *f != first).collect();
+            reading.finish(more, listing, sink).await
+        }
+        .boxed()
+    }
 }
 
 fn size_of(listing: &Listing, file: &str) -> u64 {
     listing.entry(file).map_or(0, |e| e.size)
 }
 
-/// COCO files being read on their own thread. Started with the first file before the source
-/// is fully listed, it parses and regroups while the listing goes on; the other files follow
-/// once the listing is complete, and the findings reach the sink, in order, when it is
-/// finished with the listing, which resolves the images' file names.
-pub(super) struct CocoReading {
+/// COCO files being read on their own thread, from the first; the findings reach the sink, in
+/// order, once the listing is complete, which resolves the images' file names.
+struct CocoReading {
     first: String,
     /// More files to read, with their sizes; closed when there are no more.
     more: std::sync::mpsc::Sender<(String, u64)>,
@@ -86,7 +141,7 @@ pub(super) struct CocoReading {
 impl CocoReading {
     /// Starts reading `file` (of `size` bytes, to size the regrouping), keeping annotations
     /// when `keep`.
-    pub(super) fn start(source: &Source, file: &str, size: u64, keep: bool) -> Self {
+    fn start(source: &Files, file: &str, size: u64, keep: bool) -> Self {
         let (tx, events) = mpsc::channel(EVENTS_AHEAD);
         let (more, more_files) = std::sync::mpsc::channel::<(String, u64)>();
         let runtime = tokio::runtime::Handle::current();
@@ -133,17 +188,17 @@ impl CocoReading {
     }
 
     /// The file the reading started with.
-    pub(super) fn file(&self) -> &str {
+    fn file(&self) -> &str {
         &self.first
     }
 
     /// Reads `more` files after the first, and hands what they all hold to `sink`, their
     /// images resolved against the full `listing`.
-    pub(super) async fn finish(
+    async fn finish(
         mut self,
         more: Vec<String>,
         listing: &Listing,
-        sink: &mut impl ReadSink,
+        sink: &mut dyn ReadSink,
     ) -> WharfResult<()> {
         sink.annotation_file(&self.first);
         for file in more {
@@ -171,7 +226,8 @@ impl CocoReading {
             }
         }
         if let Err(e) = self.reader.await {
-            sink.problem(super::reader_stopped(&self.first, e)).await?;
+            sink.problem(crate::read::reader_stopped(&self.first, e))
+                .await?;
         }
         Ok(())
     }
@@ -183,7 +239,7 @@ async fn sample(
     named: NamedImage,
     annotations: GatheredAnnotations,
     emitted: &mut [bool],
-    sink: &mut impl ReadSink,
+    sink: &mut dyn ReadSink,
 ) -> WharfResult<()> {
     let NamedImage { image, file } = named;
     let Some(at) = listing.resolve(&image.file_name) else {
