@@ -62,6 +62,13 @@ fn tree() -> Vec<(String, Vec<u8>)> {
     }
     files.push(file("training/velodyne/000000.bin", scan(5)));
     files.push(file("training/velodyne/000001.bin", scan(3)));
+    // The benchmark's preceding frames, for frame 000001 only.
+    for step in ["01", "02", "03"] {
+        files.push(file(
+            &format!("training/prev_2/000001_{step}.png"),
+            png(1242, 375),
+        ));
+    }
     for id in ["000000", "000001"] {
         files.push(file(&format!("testing/image_2/{id}.png"), png(1242, 375)));
         files.push(file(&format!("testing/image_3/{id}.png"), png(1242, 375)));
@@ -255,8 +262,12 @@ async fn kitti_frames_import_with_their_files_boxes_and_splits(db: Db) {
             "training/calib/000001.txt",
             "training/image_2/000001.png",
             "training/image_3/000001.png",
+            "training/prev_2/000001_01.png",
+            "training/prev_2/000001_02.png",
+            "training/prev_2/000001_03.png",
             "training/velodyne/000001.bin"
-        ]
+        ],
+        "the images before a frame are files of its sample, not samples of their own"
     );
     let image = file_of(frame, "training/image_2/000001.png");
     assert_eq!(

@@ -8,6 +8,7 @@
 //! training/velodyne/000000.bin    the LiDAR scan: float32 x, y, z, reflectance a point
 //! training/calib/000000.txt       P0..P3, R0_rect, Tr_velo_to_cam, Tr_imu_to_velo
 //! training/label_2/000000.txt     the frame's objects, one a line
+//! training/prev_2/000000_01.png   the images before the frame (prev_3/: the right camera's)
 //! testing/…                       the same folders, without label_2/
 //! training/velodyne_reduced/…     the scans cropped to the camera (OpenPCDet, MMDetection3D)
 //! devkit/…, ImageSets/train.txt   structure: the devkit, and split lists naming frame ids
@@ -75,8 +76,8 @@
 //!   refuses a tree that has them (`kitti_signature`). Label files whose first lines are not
 //!   KITTI lines keep the match below what is read unasked. The tracking benchmark's tree
 //!   (`image_02/0000/000000.png`, one label file per sequence) is another format and is not
-//!   read here; nor are the preceding frames' images (`prev_2/000000_01.png`), which become
-//!   samples of their own.
+//!   read here. The images before a frame (`prev_2/000000_01.png`, the benchmark's
+//!   "3 temporally preceding frames") are files of the frame's sample, after its own.
 //! - **Bounded work.** Label files over 16 MiB are refused, lines over 4 KiB skipped, and a file
 //!   is read for 100 000 object lines at most; past 1 000 problems a file (or tree), only their
 //!   count is reported. Scans are never opened: their point count is their size over 16.

@@ -437,6 +437,27 @@ fn point_cloud_frames_unzipped_archives_and_other_splits() {
             "training/velodyne_reduced/000000.bin"
         ]
     );
+    // The images before a frame are files of the frame, in order, after its own; those of no
+    // frame, or not named `<id>_<step>`, are not the tree's.
+    let previous = check_tree([
+        "data_object_prev_2/training/prev_2/000000_03.png",
+        "data_object_prev_2/training/prev_2/000000_01.png",
+        "data_object_prev_3/training/prev_3/000000_01.png",
+        "training/image_2/000000.png",
+        "training/prev_2/000009_01.png",
+        "training/prev_2/000000.png",
+    ]);
+    assert!(previous.problems.is_empty(), "{:?}", previous.problems);
+    assert_eq!(previous.frames.len(), 1);
+    assert_eq!(
+        previous.frames[0].sample_files().collect::<Vec<_>>(),
+        [
+            "training/image_2/000000.png",
+            "data_object_prev_2/training/prev_2/000000_01.png",
+            "data_object_prev_2/training/prev_2/000000_03.png",
+            "data_object_prev_3/training/prev_3/000000_01.png",
+        ]
+    );
     // Files of other extensions in KITTI folders are not the tree's.
     let stray = check_tree([
         "velodyne/000000.pcd",

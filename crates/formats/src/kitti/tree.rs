@@ -106,19 +106,44 @@ pub(super) fn locate(path: &str) -> Option<Located<'_>> {
         return None;
     }
     let (id, _) = name.rsplit_once('.')?;
-    let group = parent
-        .split('/')
-        .filter(|c| !c.is_empty() && !c.to_ascii_lowercase().starts_with("data_object_"))
-        .collect::<Vec<_>>()
-        .join("/");
     Some(Located {
-        group,
+        group: group_of(parent),
         folder,
         folder_path,
         id,
         extension,
     })
 }
+
+/// The split folder of a KITTI folder's parent, without `data_object_*` folders.
+fn group_of(parent: &str) -> String {
+    parent
+        .split('/')
+        .filter(|c| !c.is_empty() && !c.to_ascii_lowercase().starts_with("data_object_"))
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// An image of the frames before a frame (`prev_2/000000_01.png`): the frame's group and id.
+fn locate_previous(path: &str) -> Option<(String, &str)> {
+    let (folder_path, name) = path.rsplit_once('/')?;
+    let (parent, folder_name) = folder_path.rsplit_once('/').unwrap_or(("", folder_path));
+    if !PREVIOUS_FOLDERS
+        .iter()
+        .any(|f| f.eq_ignore_ascii_case(folder_name))
+        || !IMAGE_EXTENSIONS.contains(&extension_of(name).as_str())
+    {
+        return None;
+    }
+    let (id, step) = name.rsplit_once('.')?.0.split_once('_')?;
+    if !is_frame_id(id) || step.is_empty() || !step.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some((group_of(parent), id))
+}
+
+/// The folders of the images before each frame, from the left and right colour cameras.
+const PREVIOUS_FOLDERS: [&str; 2] = ["prev_2", "prev_3"];
 
 /// The usage of a split folder's frames, as Wharf stores usages (lower case).
 pub fn usage_of(group: &str) -> Option<&'static str> {
@@ -149,6 +174,8 @@ pub struct KittiFrame {
     pub usage: Option<&'static str>,
     /// The frame's files by folder; at least one is sensor data.
     pub files: BTreeMap<KittiFolder, String>,
+    /// The images of the frames before it (`prev_2/`, `prev_3/`), in path order.
+    pub previous: Vec<String>,
 }
 
 impl KittiFrame {
@@ -160,13 +187,14 @@ impl KittiFrame {
             .map_or("", |(_, path)| path.as_str())
     }
 
-    /// The frame's files as a sample holds them: the key first, the label file left out (it
-    /// is read into annotations).
+    /// The frame's files as a sample holds them: the key first, then the frame's other files
+    /// and the images before it; the label file left out (it is read into annotations).
     pub fn sample_files(&self) -> impl Iterator<Item = &str> {
         self.files
             .iter()
             .filter(|(f, _)| **f != KittiFolder::Label2)
             .map(|(_, path)| path.as_str())
+            .chain(self.previous.iter().map(String::as_str))
     }
 
     pub fn file(&self, folder: KittiFolder) -> Option<&str> {
@@ -180,13 +208,26 @@ struct Group {
     /// The first path and extension seen of each folder, to name expected files.
     folders: BTreeMap<KittiFolder, (String, String)>,
     frames: BTreeMap<String, BTreeMap<KittiFolder, String>>,
+    /// The images before each frame, by frame id.
+    previous: BTreeMap<String, Vec<String>>,
 }
 
 /// Gathers the files of KITTI folders into frames; other paths are not looked at. Of two files
-/// of one frame in one folder (`000000.png` and `000000.jpg`), the first is taken.
+/// of one frame in one folder (`000000.png` and `000000.jpg`), the first is taken. The images
+/// before a frame (`prev_2/000000_01.png`) are files of their frame; those of no frame are
+/// left to the import's unused files.
 pub fn check_tree<'a>(paths: impl IntoIterator<Item = &'a str>) -> KittiTree {
     let mut groups: BTreeMap<String, Group> = BTreeMap::new();
     for path in paths {
+        if let Some((group, id)) = locate_previous(path) {
+            let group = groups.entry(group).or_default();
+            group
+                .previous
+                .entry(id.to_owned())
+                .or_default()
+                .push(path.to_owned());
+            continue;
+        }
         let Some(at) = locate(path) else {
             continue;
         };
@@ -204,7 +245,7 @@ pub fn check_tree<'a>(paths: impl IntoIterator<Item = &'a str>) -> KittiTree {
     }
     let mut tree = KittiTree::default();
     let mut problems = ProblemList::new("the KITTI tree");
-    for (name, group) in groups {
+    for (name, mut group) in groups {
         let expected = |folder: KittiFolder, id: &str| match group.folders.get(&folder) {
             Some((path, extension)) => format!("{path}/{id}.{extension}"),
             None => {
@@ -232,11 +273,14 @@ pub fn check_tree<'a>(paths: impl IntoIterator<Item = &'a str>) -> KittiTree {
                 }
                 continue;
             }
+            let mut previous = group.previous.remove(&id).unwrap_or_default();
+            previous.sort();
             let frame = KittiFrame {
                 usage: usage_of(&name),
                 group: name.clone(),
                 id,
                 files,
+                previous,
             };
             let missing: Vec<(KittiFolder, String)> = group
                 .folders
