@@ -11,6 +11,8 @@ use crate::{Catalog, db_err, format_ms, is_unique_violation, new_id, now_ms};
 pub struct NewConnection {
     pub name: String,
     pub endpoint: Option<String>,
+    /// The store protocol the endpoint speaks, already checked by the caller.
+    pub protocol: Option<String>,
     pub region: Option<String>,
     pub access_key_id: Option<String>,
     pub secret_access_key: Option<String>,
@@ -20,6 +22,7 @@ pub struct NewConnection {
 #[derive(Clone, Default)]
 pub struct ConnectionSecret {
     pub endpoint: Option<String>,
+    pub protocol: Option<String>,
     pub region: Option<String>,
     pub access_key_id: Option<String>,
     pub secret_access_key: Option<String>,
@@ -44,8 +47,8 @@ impl Catalog {
             .transpose()?;
         let id = new_id();
         let inserted = sqlx::query(
-            "INSERT INTO connections (id, workspace_id, name, endpoint, region, access_key_id, secret_sealed, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            "INSERT INTO connections (id, workspace_id, name, endpoint, region, access_key_id, secret_sealed, created_at, protocol) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(&id)
         .bind(workspace_id)
@@ -55,6 +58,7 @@ impl Catalog {
         .bind(new.access_key_id)
         .bind(sealed)
         .bind(now_ms())
+        .bind(new.protocol)
         .execute(&self.pool)
         .await;
         match inserted {
@@ -81,7 +85,7 @@ impl Catalog {
 
     pub async fn list_connections(&self, workspace_id: &str) -> WharfResult<Vec<Connection>> {
         let rows = sqlx::query(
-            "SELECT id, name, endpoint, region, access_key_id, secret_sealed, created_at FROM connections \
+            "SELECT id, name, endpoint, region, access_key_id, secret_sealed, created_at, protocol FROM connections \
              WHERE workspace_id = $1 ORDER BY name",
         )
         .bind(workspace_id)
@@ -111,6 +115,7 @@ impl Catalog {
         let sealed: Option<String> = row.try_get("secret_sealed").map_err(db_err)?;
         Ok(ConnectionSecret {
             endpoint: row.try_get("endpoint").map_err(db_err)?,
+            protocol: row.try_get("protocol").map_err(db_err)?,
             region: row.try_get("region").map_err(db_err)?,
             access_key_id: row.try_get("access_key_id").map_err(db_err)?,
             secret_access_key: sealed.as_deref().map(|s| self.cipher.open(s)).transpose()?,
@@ -119,7 +124,7 @@ impl Catalog {
 
     async fn connection_row(&self, workspace_id: &str, id_or_name: &str) -> WharfResult<AnyRow> {
         sqlx::query(
-            "SELECT id, name, endpoint, region, access_key_id, secret_sealed, created_at FROM connections \
+            "SELECT id, name, endpoint, region, access_key_id, secret_sealed, created_at, protocol FROM connections \
              WHERE workspace_id = $1 AND (id = $2 OR name = $2)",
         )
         .bind(workspace_id)
@@ -136,6 +141,7 @@ fn connection_from_row(r: &AnyRow) -> WharfResult<Connection> {
         id: r.try_get("id").map_err(db_err)?,
         name: r.try_get("name").map_err(db_err)?,
         endpoint: r.try_get("endpoint").map_err(db_err)?,
+        protocol: r.try_get("protocol").map_err(db_err)?,
         region: r.try_get("region").map_err(db_err)?,
         access_key_id: r.try_get("access_key_id").map_err(db_err)?,
         has_secret: r

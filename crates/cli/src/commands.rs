@@ -304,13 +304,15 @@ impl SourceArgs {
         (self.access_key_id.is_some()
             || self.secret_access_key.is_some()
             || self.endpoint.is_some()
-            || self.region.is_some())
+            || self.region.is_some()
+            || self.protocol.is_some())
         .then(|| Credentials {
             access_key_id: self.access_key_id.clone(),
             secret_access_key: self.secret_access_key.clone(),
             session_token: None,
             endpoint: self.endpoint.clone(),
             region: self.region.clone(),
+            protocol: self.protocol.clone(),
         })
     }
 }

@@ -204,6 +204,10 @@ pub struct SourceArgs {
     endpoint: Option<String>,
     #[arg(long, env = "WHARF_SOURCE_REGION")]
     region: Option<String>,
+    /// The protocol the endpoint speaks when it is not the source scheme's own: `s3` for an
+    /// S3-compatible endpoint serving obs:// or oss:// buckets.
+    #[arg(long, env = "WHARF_SOURCE_PROTOCOL")]
+    protocol: Option<String>,
 }
 
 /// What `--format` takes, from the one registry of layouts.

@@ -10,6 +10,7 @@ on_both_catalogs!(
     wrong_credentials_fail_the_job_without_leaking_the_secret,
     missing_bucket_and_empty_prefix_fail_with_clear_codes,
     stored_connections_keep_their_secret_write_only,
+    obs_and_oss_buckets_are_read_through_a_connection_that_speaks_s3,
 );
 
 async fn imports_every_object_as_a_sample_and_reimports_only_changes(db: Db) {
@@ -354,4 +355,107 @@ async fn stored_connections_keep_their_secret_write_only(db: Db) {
             );
         }
     }
+}
+
+/// `obs://` and `oss://` buckets served by an S3-compatible endpoint (with a port), read through
+/// a connection that says its endpoint speaks S3; the same endpoint without the protocol is
+/// refused with what to set, never sent to the wrong host.
+async fn obs_and_oss_buckets_are_read_through_a_connection_that_speaks_s3(db: Db) {
+    let wharf = Wharf::new(db).await;
+    let server = wharf.serve(&[]);
+    let key = wharf.create_key("team");
+    let env = common::env();
+    let mut files = objects(3);
+    files.push((
+        "other/outside.bin".to_owned(),
+        b"not under the prefix".to_vec(),
+    ));
+    let files: Vec<(String, Vec<u8>)> = files
+        .into_iter()
+        .map(|(path, body)| match path.starts_with("other/") {
+            true => (path, body),
+            false => (format!("data/{path}"), body),
+        })
+        .collect();
+    let bucket = s3_bucket(&files).await;
+    let (status, created) = server
+        .send(
+            "POST",
+            "/v1/connections",
+            Some(&key),
+            Some(
+                json!({ "name": bucket, "endpoint": env.s3_endpoint, "protocol": "S3",
+                "access_key_id": env.s3_key, "secret_access_key": env.s3_secret }),
+            ),
+        )
+        .await;
+    assert_eq!(status, 201, "{created}");
+    assert_eq!(created["protocol"], "s3", "stored by its canonical name");
+    for scheme in ["obs", "oss"] {
+        let dataset = format!("from-{scheme}");
+        let queued = server
+            .import(
+                &key,
+                json!({ "source": format!("{scheme}://{bucket}/data/"), "dataset": dataset, "connection": bucket }),
+            )
+            .await;
+        let job = server.wait_job(&key, queued["id"].as_str().unwrap()).await;
+        assert_eq!(
+            (job["state"].as_str(), job["counters"]["imported"].as_i64()),
+            (Some("succeeded"), Some(3)),
+            "{scheme}: {job}"
+        );
+        let samples = server.all_samples(&key, &dataset, "").await;
+        assert!(
+            samples
+                .iter()
+                .all(|s| s["key"].as_str().is_some_and(|k| !k.contains("outside"))),
+            "{scheme}: only the prefix is read"
+        );
+    }
+
+    let (status, refused) = server
+        .send(
+            "POST",
+            "/v1/connections",
+            Some(&key),
+            Some(json!({ "name": "odd", "endpoint": env.s3_endpoint, "protocol": "ftp" })),
+        )
+        .await;
+    assert_eq!(
+        (status, refused["error"]["code"].as_str()),
+        (400, Some("invalid_request")),
+        "{refused}"
+    );
+    assert!(
+        refused["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("'ftp'") && m.contains("s3")),
+        "{refused}"
+    );
+
+    // Without the protocol, an OBS endpoint with a port cannot be an OBS domain: refused with
+    // what to do, rather than sent to the endpoint's host without its port.
+    let (status, refused) = server
+        .send(
+            "POST",
+            "/v1/imports",
+            Some(&key),
+            Some(
+                json!({ "source": format!("obs://{bucket}/data/"), "dataset": "native-obs",
+                "credentials": s3_credentials() }),
+            ),
+        )
+        .await;
+    assert_eq!(
+        (status, refused["error"]["code"].as_str()),
+        (400, Some("invalid_request")),
+        "{refused}"
+    );
+    let message = refused["error"]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("has a port") && message.contains("protocol to s3"),
+        "{refused}"
+    );
+    assert!(!refused.to_string().contains(&env.s3_secret));
 }

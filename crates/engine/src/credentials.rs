@@ -25,6 +25,7 @@ pub(crate) async fn resolve(
             session_token: None,
             endpoint: stored.endpoint,
             region: stored.region,
+            protocol: stored.protocol,
         };
         return Ok(from_connection.or(env));
     }

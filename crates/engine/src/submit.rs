@@ -5,7 +5,7 @@ use utoipa::ToSchema;
 use wharf_catalog::{Catalog, NewDataset, NewJob};
 use wharf_formats::modelarts_dir::ColumnKind;
 use wharf_model::{Connection, ImportOptions, Job, TableColumn, WharfError, WharfResult};
-use wharf_storage::{AccessPolicy, Credentials, Scheme, SourceUri};
+use wharf_storage::{AccessPolicy, Credentials, Scheme, SourceUri, protocol_of};
 
 /// What a client asks for when it starts an import.
 #[derive(Clone, Default, Serialize, Deserialize, ToSchema)]
@@ -137,6 +137,12 @@ pub(crate) async fn check_source(
         .clone()
         .or_else(|| credentials.and_then(|c| c.endpoint.clone()))
         .or_else(|| connection.as_ref().and_then(|c| c.endpoint.clone()));
+    let protocol = match (credentials, &connection) {
+        (Some(credentials), _) => credentials.protocol.as_deref(),
+        (None, Some(connection)) => connection.protocol.as_deref(),
+        (None, None) => None,
+    };
+    protocol_of(&uri, endpoint.as_deref(), protocol)?;
     if let Some(endpoint) = endpoint {
         policy.check_endpoint(&endpoint).await?;
     }

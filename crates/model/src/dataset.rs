@@ -124,6 +124,9 @@ pub struct Connection {
     pub id: String,
     pub name: String,
     pub endpoint: Option<String>,
+    /// The store protocol the endpoint speaks when it is not the one the sources' scheme
+    /// names (`s3` for an S3-compatible endpoint serving `obs://` or `oss://` buckets).
+    pub protocol: Option<String>,
     pub region: Option<String>,
     pub access_key_id: Option<String>,
     /// Whether a secret is stored; the secret itself is never shown.

@@ -18,6 +18,10 @@ pub struct Credentials {
     pub session_token: Option<String>,
     pub endpoint: Option<String>,
     pub region: Option<String>,
+    /// The protocol the store at `endpoint` speaks, when it is not the one the source's scheme
+    /// names: `s3` for an `obs://` or `oss://` bucket served by an S3-compatible endpoint, or
+    /// for a `gs://` URL whose vendor is S3. See [`Scheme::of_protocol`] for the names.
+    pub protocol: Option<String>,
 }
 
 impl fmt::Debug for Credentials {
@@ -34,6 +38,7 @@ impl fmt::Debug for Credentials {
             )
             .field("endpoint", &self.endpoint)
             .field("region", &self.region)
+            .field("protocol", &self.protocol)
             .finish()
     }
 }
@@ -44,14 +49,18 @@ impl Credentials {
     }
 
     /// Fills what `self` lacks from `fallback`. Keys travel as a pair: a key id given here is
-    /// never matched with a secret from elsewhere.
+    /// never matched with a secret from elsewhere; so do an endpoint and its protocol.
     pub fn or(mut self, fallback: Credentials) -> Credentials {
         if !self.has_keys() {
             self.access_key_id = fallback.access_key_id;
             self.secret_access_key = fallback.secret_access_key;
             self.session_token = fallback.session_token;
         }
-        self.endpoint = self.endpoint.or(fallback.endpoint);
+        // The protocol is the endpoint's: it comes with the endpoint it describes.
+        if self.endpoint.is_none() {
+            self.endpoint = fallback.endpoint;
+            self.protocol = self.protocol.or(fallback.protocol);
+        }
         self.region = self.region.or(fallback.region);
         self
     }
@@ -72,6 +81,7 @@ impl Credentials {
                 session_token: var("AWS_SESSION_TOKEN"),
                 endpoint: first(&["AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"]),
                 region: first(&["AWS_REGION", "AWS_DEFAULT_REGION"]),
+                protocol: None,
             },
             Scheme::Gcs => Credentials {
                 secret_access_key: var("GOOGLE_APPLICATION_CREDENTIALS_BASE64"),

@@ -20,6 +20,6 @@ pub use credentials::Credentials;
 pub use listing::Listed;
 pub use policy::AccessPolicy;
 pub use probe::ImageSize;
-pub use source::Source;
+pub use source::{Source, protocol_of};
 pub use uri::{Scheme, SourceUri};
 pub use wharf_model::ObjectEntry;

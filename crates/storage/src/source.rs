@@ -47,7 +47,8 @@ impl Source {
         };
         let config_error = |e: opendal::Error| storage_error(uri, "cannot configure access", &e);
         let mut local_dir = None;
-        let op = match uri.scheme {
+        let protocol = protocol_of(uri, endpoint.as_deref(), credentials.protocol.as_deref())?;
+        let op = match protocol {
             Scheme::S3 => {
                 let mut b = services::S3::default()
                     .bucket(&uri.bucket)
@@ -128,6 +129,7 @@ impl Source {
                         "obs://<bucket>.obs.cn-north-4.myhuaweicloud.com/<prefix>",
                     )
                 })?;
+
                 let mut b = services::Obs::default()
                     .bucket(&uri.bucket)
                     .root(&root)
@@ -330,6 +332,57 @@ fn entry(path: String, meta: &Metadata) -> ObjectEntry {
     }
 }
 
+/// The protocol a source is read with: the one its credentials (or connection) name for the
+/// endpoint of a bucket (an S3-compatible endpoint serving `obs://` or `oss://` buckets), else
+/// its scheme's. Refuses what would reach the wrong place: an unknown protocol, a protocol for
+/// a local or HTTP source, and an OBS endpoint with a port (OBS addresses a bucket by host
+/// name alone, so the port would be dropped).
+pub fn protocol_of(
+    uri: &SourceUri,
+    endpoint: Option<&str>,
+    protocol: Option<&str>,
+) -> WharfResult<Scheme> {
+    let protocol = match protocol {
+        None => uri.scheme,
+        Some(name) => {
+            let protocol = Scheme::of_protocol(name).ok_or_else(|| {
+                WharfError::new(
+                    ErrorCode::InvalidRequest,
+                    format!(
+                        "protocol '{name}' is not a store protocol Wharf speaks; expected {}",
+                        Scheme::PROTOCOLS
+                    ),
+                )
+            })?;
+            if !uri.scheme.is_bucket_store() {
+                return Err(WharfError::new(
+                    ErrorCode::InvalidRequest,
+                    format!(
+                        "'{uri}' is not a bucket of an object store, so protocol '{name}' does not apply; leave the protocol out"
+                    ),
+                ));
+            }
+            protocol
+        }
+    };
+    if protocol == Scheme::Obs
+        && let Some(endpoint) = endpoint.filter(|e| has_port(e))
+    {
+        return Err(WharfError::new(
+            ErrorCode::InvalidRequest,
+            format!(
+                "'{uri}' is read at {endpoint}, which has a port: OBS endpoints are host names (obs.<region>.myhuaweicloud.com); if this endpoint speaks S3's protocol, set the connection's (or the credentials') protocol to s3"
+            ),
+        ));
+    }
+    Ok(protocol)
+}
+
+/// Whether an endpoint URL names a port.
+fn has_port(endpoint: &str) -> bool {
+    url::Url::parse(endpoint).is_ok_and(|url| url.port().is_some())
+}
+
 fn half_keys(uri: &SourceUri) -> WharfError {
     WharfError::new(
         ErrorCode::InvalidRequest,
@@ -349,6 +402,24 @@ fn needs_endpoint(uri: &SourceUri, example: &str) -> WharfError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_protocol_applies_to_buckets_and_an_obs_endpoint_never_loses_its_port() {
+        let obs = SourceUri::parse("obs://bkt/data/").unwrap();
+        let local = SourceUri::parse("file:///data").unwrap();
+        let endpoint = Some("http://127.0.0.1:9000");
+        assert_eq!(protocol_of(&obs, endpoint, Some("s3")).unwrap(), Scheme::S3);
+        assert_eq!(protocol_of(&obs, None, None).unwrap(), Scheme::Obs);
+        assert_eq!(
+            protocol_of(&obs, Some("https://obs.cn-north-4.myhuaweicloud.com"), None).unwrap(),
+            Scheme::Obs
+        );
+        let port = protocol_of(&obs, endpoint, None).unwrap_err();
+        assert!(port.message.contains("protocol to s3"), "{}", port.message);
+        let unknown = protocol_of(&obs, endpoint, Some("ftp")).unwrap_err();
+        assert!(unknown.message.contains("'ftp'"), "{}", unknown.message);
+        assert!(protocol_of(&local, None, Some("s3")).is_err());
+    }
 
     #[tokio::test]
     async fn lists_a_local_tree_with_sizes_and_fingerprints() {

@@ -30,6 +30,27 @@ pub enum Scheme {
 }
 
 impl Scheme {
+    /// The stores whose protocol an endpoint may be said to speak, by the names users give.
+    pub const PROTOCOLS: &'static str = "s3, gcs, azblob, oss or obs";
+
+    /// The store protocol a name gives (`s3`, `gcs` or `gs`, `azblob` or `azure`, `oss`,
+    /// `obs`), in any case.
+    pub fn of_protocol(name: &str) -> Option<Scheme> {
+        match name.trim().to_ascii_lowercase().as_str() {
+            "s3" => Some(Self::S3),
+            "gcs" | "gs" => Some(Self::Gcs),
+            "azblob" | "azure" | "az" => Some(Self::Azblob),
+            "oss" => Some(Self::Oss),
+            "obs" => Some(Self::Obs),
+            _ => None,
+        }
+    }
+
+    /// Whether sources of this scheme are buckets of an object store.
+    pub fn is_bucket_store(self) -> bool {
+        !matches!(self, Self::Fs | Self::Http)
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Self::S3 => "s3",
@@ -131,11 +152,12 @@ impl SourceUri {
                 } else {
                     Scheme::Obs
                 };
+                let port = url.port().map(|p| format!(":{p}")).unwrap_or_default();
                 match host.split_once('.') {
                     Some((bucket, endpoint)) => bucket_uri(
                         scheme,
                         bucket.to_owned(),
-                        Some(format!("https://{endpoint}")),
+                        Some(format!("https://{endpoint}{port}")),
                     ),
                     None => bucket_uri(scheme, host, None),
                 }
@@ -266,6 +288,20 @@ mod tests {
             ),
             (Scheme::Obs, "bkt", "x/y", None)
         );
+        // An endpoint named in the URI keeps its port.
+        let u = SourceUri::parse("oss://data.oss.example.internal:9000/coco").unwrap();
+        assert_eq!(
+            u.endpoint.as_deref(),
+            Some("https://oss.example.internal:9000")
+        );
+    }
+
+    #[test]
+    fn protocols_are_named_in_any_case() {
+        assert_eq!(Scheme::of_protocol(" S3 "), Some(Scheme::S3));
+        assert_eq!(Scheme::of_protocol("gcs"), Some(Scheme::Gcs));
+        assert_eq!(Scheme::of_protocol("Azure"), Some(Scheme::Azblob));
+        assert_eq!(Scheme::of_protocol("ftp"), None);
     }
 
     #[test]

@@ -4,7 +4,8 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa::ToSchema;
 use wharf_catalog::NewConnection;
-use wharf_model::{Connection, Page};
+use wharf_model::{Connection, Page, WharfError};
+use wharf_storage::Scheme;
 
 use crate::auth::Authed;
 use crate::extract::{ApiJson, ApiPath};
@@ -15,6 +16,10 @@ use crate::{ApiError, AppState};
 pub(crate) struct CreateConnectionBody {
     name: String,
     endpoint: Option<String>,
+    /// The store protocol the endpoint speaks when it is not the one its sources' scheme names:
+    /// `s3` for an S3-compatible endpoint serving `obs://` or `oss://` buckets (also `gcs`,
+    /// `azblob`, `oss`, `obs`).
+    protocol: Option<String>,
     region: Option<String>,
     access_key_id: Option<String>,
     /// Write-only: stored encrypted, never returned.
@@ -31,9 +36,24 @@ pub(crate) async fn create_connection(
     if let Some(endpoint) = &body.endpoint {
         state.engine.policy().check_endpoint(endpoint).await?;
     }
+    let protocol = match body.protocol.as_deref() {
+        None => None,
+        Some(name) => Some(
+            Scheme::of_protocol(name)
+                .ok_or_else(|| {
+                    WharfError::invalid(format!(
+                        "protocol '{name}' is not a store protocol Wharf speaks; expected {}",
+                        Scheme::PROTOCOLS
+                    ))
+                })?
+                .name()
+                .to_owned(),
+        ),
+    };
     let new = NewConnection {
         name: body.name,
         endpoint: body.endpoint,
+        protocol,
         region: body.region,
         access_key_id: body.access_key_id,
         secret_access_key: body.secret_access_key,
