@@ -109,6 +109,33 @@ impl<'a> Client<'a> {
         body: Vec<u8>,
         tamper: Tamper,
     ) -> (u16, Value) {
+        let (status, _, value) = self.exchange(method, path, body, tamper).await;
+        (status, value)
+    }
+
+    /// The answer's `X-Request-Id` header with its status and body.
+    async fn send_for_request_id(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+    ) -> (u16, Option<String>, Value) {
+        let body = body.map(|b| b.to_string().into_bytes()).unwrap_or_default();
+        let (status, headers, value) = self.exchange(method, path, body, Tamper::default()).await;
+        let id = headers
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        (status, id, value)
+    }
+
+    async fn exchange(
+        &self,
+        method: &str,
+        path: &str,
+        body: Vec<u8>,
+        tamper: Tamper,
+    ) -> (u16, reqwest::header::HeaderMap, Value) {
         let host = self.server.url.trim_start_matches("http://").to_owned();
         let date = tamper.date.unwrap_or_else(|| sdk_date(chrono::Utc::now()));
         let signed_host = tamper.host.unwrap_or(host);
@@ -127,9 +154,10 @@ impl<'a> Client<'a> {
         }
         let response = request.send().await.unwrap();
         let status = response.status().as_u16();
+        let headers = response.headers().clone();
         let text = response.text().await.unwrap();
         let value = serde_json::from_str(&text).unwrap_or(Value::String(text));
-        (status, value)
+        (status, headers, value)
     }
 
     /// Polls an import task until it is COMPLETED or FAILED.
@@ -992,6 +1020,7 @@ on_both_catalogs!(
     text_classification_follows_the_label_format,
     a_table_is_checked_against_the_schema_through_its_column_mapping,
     the_official_python_signer_is_accepted,
+    obs_paths_read_through_connections_and_every_answer_has_a_request_id,
 );
 
 /// The native job errors of a task, as `(line, message)`.
@@ -1114,4 +1143,113 @@ async fn a_table_is_checked_against_the_schema_through_its_column_mapping(db: Db
             field,
         );
     }
+}
+
+fn is_request_id(id: &Option<String>) -> bool {
+    id.as_ref()
+        .is_some_and(|id| id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// `obs://` paths on an S3-compatible endpoint (with a port) are read through the connection
+/// named after the bucket, which says its endpoint speaks S3; a bucket with no connection and
+/// no `default` one is a client error with the platform's code and advice; every answer
+/// carries an `X-Request-Id`, as the platform's do, for the SDK's exceptions.
+async fn obs_paths_read_through_connections_and_every_answer_has_a_request_id(db: Db) {
+    let wharf = Wharf::new(db).await;
+    let keys = wharf.create_key_pair("team", "modelarts");
+    let api_key = wharf.create_key("team");
+    let server = wharf.serve(&[]);
+    let client = Client::new(&server, &keys);
+    let bucket = s3_bucket(&classification_tree("cats")).await;
+    let env = env();
+    let (status, body) = server
+        .send(
+            "POST",
+            "/v1/connections",
+            Some(&api_key),
+            Some(
+                json!({"name": bucket, "endpoint": env.s3_endpoint, "protocol": "s3",
+                        "access_key_id": env.s3_key, "secret_access_key": env.s3_secret}),
+            ),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+
+    let datasets = format!("/v2/{PROJECT}/datasets");
+    let (status, id, created) = client
+        .send_for_request_id(
+            "POST",
+            &datasets,
+            Some(create_body(
+                "from-obs",
+                0,
+                &format!("obs://{bucket}/cats/"),
+                &format!("obs://{bucket}/output/"),
+            )),
+        )
+        .await;
+    assert_eq!(status, 201, "{created}");
+    assert!(is_request_id(&id), "{id:?}");
+    let dataset_id = created["dataset_id"].as_str().unwrap();
+    let task = client
+        .wait_task(dataset_id, created["import_task_id"].as_str().unwrap())
+        .await;
+    assert_eq!(
+        (
+            task["status"].as_str(),
+            task["imported_sample_count"].as_i64()
+        ),
+        (Some("COMPLETED"), Some(3)),
+        "{task}"
+    );
+    assert_eq!(
+        native_labels(&server, &api_key, dataset_id, "Dog/3.png").await,
+        ["Dog"]
+    );
+
+    // No connection is named after this bucket, and there is no `default` one.
+    let missing = common::unique("no-such-bucket");
+    let (status, id, refused) = client
+        .send_for_request_id(
+            "POST",
+            &datasets,
+            Some(create_body(
+                "nowhere",
+                0,
+                &format!("/{missing}/cats/"),
+                &format!("/{missing}/output/"),
+            )),
+        )
+        .await;
+    assert_eq!(status, 400, "a client error, not the service's: {refused}");
+    assert!(
+        ["ModelArts.4311", "ModelArts.4314"]
+            .contains(&refused["error_code"].as_str().unwrap_or_default()),
+        "{refused}"
+    );
+    let message = refused["error_msg"].as_str().unwrap_or_default();
+    assert!(
+        message.contains(&missing) && message.contains("connection named after it"),
+        "{refused}"
+    );
+    assert!(is_request_id(&id), "{id:?}");
+
+    // A refusal by the gateway keeps the id of its body in the header.
+    let (status, headers, refused) = client
+        .exchange(
+            "GET",
+            &datasets,
+            Vec::new(),
+            Tamper {
+                no_authorization: true,
+                ..Tamper::default()
+            },
+        )
+        .await;
+    assert_eq!(status, 401, "{refused}");
+    assert_eq!(
+        headers.get("x-request-id").and_then(|v| v.to_str().ok()),
+        refused["request_id"].as_str(),
+        "{refused}"
+    );
 }

@@ -55,6 +55,17 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    /// Whether the code is the store's answer (or silence), as opposed to the request's.
+    pub fn is_storage(self) -> bool {
+        matches!(
+            self,
+            Self::StorageCredentialsRejected
+                | Self::StorageBucketNotFound
+                | Self::StorageUnavailable
+                | Self::StorageError
+        )
+    }
+
     /// The HTTP status a response with this code carries.
     pub fn http_status(self) -> u16 {
         match self {

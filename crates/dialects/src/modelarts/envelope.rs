@@ -9,7 +9,9 @@
 //! `https://support.huaweicloud.com/intl/en-us/devg-apisign/api-sign-0001.html`).
 
 use axum::Json;
-use axum::http::StatusCode;
+use axum::extract::Request;
+use axum::http::{HeaderValue, StatusCode};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use wharf_model::{ErrorCode, WharfError};
@@ -46,6 +48,10 @@ pub(crate) const IMPORT_FAILED: &str = "ModelArts.4921";
 pub(crate) const SERVICE_ERROR: &str = "ModelArts.2951";
 /// The gateway's refusal of a request whose AK/SK signature does not hold.
 pub(crate) const GATEWAY_AUTHENTICATION: &str = "APIGW.0301";
+
+/// The header every answer of the platform carries its request id in; the SDK's exceptions
+/// take their `request_id` from it.
+const REQUEST_ID_HEADER: &str = "x-request-id";
 
 #[derive(Serialize)]
 struct Body {
@@ -113,7 +119,11 @@ pub(crate) fn code_of(code: ErrorCode) -> (StatusCode, &'static str) {
             (StatusCode::FORBIDDEN, OBS_FORBIDDEN)
         }
         ErrorCode::StorageBucketNotFound => (StatusCode::BAD_REQUEST, BUCKET_NOT_FOUND),
-        ErrorCode::StorageCredentialsRejected => (StatusCode::BAD_REQUEST, OBS_ERROR),
+        // A store that refuses the keys, cannot be reached or answers with an error is the
+        // import path's or the connection's fault, as OBS errors are on the platform.
+        ErrorCode::StorageCredentialsRejected
+        | ErrorCode::StorageUnavailable
+        | ErrorCode::StorageError => (StatusCode::BAD_REQUEST, OBS_ERROR),
         ErrorCode::SourceEmpty => (StatusCode::BAD_REQUEST, NO_VALID_FILE),
         ErrorCode::NotFound => (StatusCode::BAD_REQUEST, DATASET_NOT_FOUND),
         ErrorCode::AlreadyExists => (StatusCode::BAD_REQUEST, DATASET_EXISTS),
@@ -139,11 +149,31 @@ impl From<WharfError> for ModelArtsError {
 
 impl IntoResponse for ModelArtsError {
     fn into_response(self) -> Response {
+        let header = self
+            .request_id
+            .as_deref()
+            .and_then(|id| HeaderValue::from_str(id).ok());
         let body = Body {
             error_code: self.code,
             error_msg: self.message,
             request_id: self.request_id,
         };
-        (self.status, Json(body)).into_response()
+        let mut response = (self.status, Json(body)).into_response();
+        if let Some(id) = header {
+            response.headers_mut().insert(REQUEST_ID_HEADER, id);
+        }
+        response
     }
+}
+
+/// Gives every answer an `X-Request-Id`, as the platform does: a refusal's own id when its
+/// body carries one, else a new one.
+pub(crate) async fn with_request_id(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    if !response.headers().contains_key(REQUEST_ID_HEADER)
+        && let Ok(id) = HeaderValue::from_str(&crate::request_id())
+    {
+        response.headers_mut().insert(REQUEST_ID_HEADER, id);
+    }
+    response
 }

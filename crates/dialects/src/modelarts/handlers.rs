@@ -725,6 +725,7 @@ async fn choose_layout(
     if layouts == [PLAIN] {
         return Ok(default);
     }
+    let own_environment = connection.is_none();
     let request = ValidateRequest {
         source: source.to_owned(),
         format: None,
@@ -734,7 +735,7 @@ async fn choose_layout(
     };
     let validation = validate_request(&state.catalog, state.engine.policy(), workspace_id, request);
     let report = match tokio::time::timeout(VALIDATE_WITHIN, validation).await {
-        Ok(report) => report.map_err(|e| source_refused(source, e))?,
+        Ok(report) => report.map_err(|e| source_refused(source, e, own_environment))?,
         Err(_) => {
             tracing::info!(
                 "the layout at {source} took longer than {VALIDATE_WITHIN:?} to detect; read as {default}"
@@ -800,13 +801,23 @@ fn expected_layout(dataset_type: i64, layouts: &[&str]) -> String {
     }
 }
 
-/// A storage error met while detecting, as the platform names it, with the path.
-fn source_refused(source: &str, e: wharf_model::WharfError) -> ModelArtsError {
+/// A storage error met while detecting, as the platform names it, with the path. When the
+/// store was read with the server's own credentials, for want of a connection, says so.
+fn source_refused(
+    source: &str,
+    e: wharf_model::WharfError,
+    own_environment: bool,
+) -> ModelArtsError {
     let (status, code) = code_of(e.code);
+    let advice = if own_environment && e.code.is_storage() {
+        "; no connection of this workspace is named after the bucket or 'default', so it was read with the server's own credentials: store the bucket's endpoint and keys as a connection named after it"
+    } else {
+        ""
+    };
     ModelArtsError {
         status,
         code,
-        message: format!("import_path {source}: {}", e.message),
+        message: format!("import_path {source}: {}{advice}", e.message),
         request_id: None,
     }
 }

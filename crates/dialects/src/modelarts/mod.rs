@@ -126,4 +126,5 @@ pub(crate) fn router() -> Router<DialectState> {
             "/v2/{project_id}/datasets/{dataset_id}/import-tasks/{task_id}",
             get(handlers::get_task),
         )
+        .layer(axum::middleware::from_fn(envelope::with_request_id))
 }
