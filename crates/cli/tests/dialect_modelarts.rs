@@ -1021,6 +1021,7 @@ on_both_catalogs!(
     a_table_is_checked_against_the_schema_through_its_column_mapping,
     the_official_python_signer_is_accepted,
     obs_paths_read_through_connections_and_every_answer_has_a_request_id,
+    manifests_follow_their_sources_anywhere_in_the_store,
 );
 
 /// The native job errors of a task, as `(line, message)`.
@@ -1251,5 +1252,161 @@ async fn obs_paths_read_through_connections_and_every_answer_has_a_request_id(db
         headers.get("x-request-id").and_then(|v| v.to_str().ok()),
         refused["request_id"].as_str(),
         "{refused}"
+    );
+}
+
+/// The platform's usual layout (seed 002): the manifest under `annotation/V002/`, the images
+/// under `input/animals/`, a VOC `annotation-loc` under `labels/`, and an image in another
+/// bucket of the same store. Every one is followed; a source that is nowhere is an item error
+/// naming it; a task whose every item failed is FAILED with the platform's code.
+async fn manifests_follow_their_sources_anywhere_in_the_store(db: Db) {
+    let wharf = Wharf::new(db).await;
+    let keys = wharf.create_key_pair("team", "modelarts");
+    let api_key = wharf.create_key("team");
+    let server = wharf.serve(&[]);
+    store_connection(&server, &api_key, "default").await;
+    let client = Client::new(&server, &keys);
+    let other = s3_bucket(&[
+        ("shared/bird.png".to_owned(), png(8, 6)),
+        ("shared/bird.xml".to_owned(), voc_xml(&["bird"])),
+    ])
+    .await;
+    let bucket = s3_bucket(&[
+        ("data/seed/seed.png".to_owned(), png(8, 6)),
+        ("data/input/animals/cat1.png".to_owned(), png(8, 6)),
+        ("data/input/animals/dog1.png".to_owned(), png(8, 6)),
+        ("data/labels/cat1.xml".to_owned(), voc_xml(&["cat"])),
+        ("data/labels/dog1.xml".to_owned(), voc_xml(&["dog", "dog"])),
+    ])
+    .await;
+    let line = |source: String, labels: String| {
+        json!({"source": source, "annotation": [
+            {"type": "modelarts/object_detection", "annotation-loc": labels}]})
+    };
+    let manifest = [
+        line(
+            format!("s3://{bucket}/data/input/animals/cat1.png"),
+            format!("s3://{bucket}/data/labels/cat1.xml"),
+        ),
+        line(
+            format!("s3://{bucket}/data/input/animals/dog1.png"),
+            format!("s3://{bucket}/data/labels/dog1.xml"),
+        ),
+        line(
+            format!("s3://{other}/shared/bird.png"),
+            format!("s3://{other}/shared/bird.xml"),
+        ),
+        line(
+            format!("s3://{bucket}/data/input/animals/gone.png"),
+            format!("s3://{bucket}/data/labels/cat1.xml"),
+        ),
+    ]
+    .iter()
+    .map(Value::to_string)
+    .collect::<Vec<_>>()
+    .join("\n");
+    let op = s3_operator(&bucket);
+    op.write("data/annotation/V002/V002.manifest", manifest)
+        .await
+        .unwrap();
+    op.write(
+        "data/annotation/V003/V003.manifest",
+        json!({"source": format!("s3://{bucket}/data/input/none.png"),
+               "annotation": [{"type": "modelarts/object_detection",
+                               "annotation-loc": format!("s3://{bucket}/data/labels/cat1.xml")}]})
+        .to_string(),
+    )
+    .await
+    .unwrap();
+
+    let (status, created) = client
+        .send(
+            "POST",
+            &format!("/v2/{PROJECT}/datasets"),
+            Some(create_body(
+                "animals",
+                1,
+                &format!("/{bucket}/data/seed/"),
+                &format!("/{bucket}/data/output/"),
+            )),
+        )
+        .await;
+    assert_eq!(status, 201, "{created}");
+    let dataset = created["dataset_id"].as_str().unwrap().to_owned();
+    client
+        .wait_task(&dataset, created["import_task_id"].as_str().unwrap())
+        .await;
+    let tasks_path = format!("/v2/{PROJECT}/datasets/{dataset}/import-tasks");
+    let import = |manifest: String| json!({"import_type": "manifest", "import_path": manifest, "import_annotations": true});
+    let (status, started) = client
+        .send(
+            "POST",
+            &tasks_path,
+            Some(import(format!(
+                "s3://{bucket}/data/annotation/V002/V002.manifest"
+            ))),
+        )
+        .await;
+    assert_eq!(status, 200, "{started}");
+    let task_id = started["task_id"].as_str().unwrap();
+    let task = client.wait_task(&dataset, task_id).await;
+    assert_eq!(task["status"], "COMPLETED", "{task}");
+    assert_eq!(task["imported_sample_count"], 3, "{task}");
+    let errors = task_errors(&server, &api_key, task_id).await;
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].1.contains("gone.png") && errors[0].1.contains("not an object of the store"),
+        "{errors:?}"
+    );
+    let samples = server.all_samples(&api_key, &dataset, "").await;
+    let mut labels = std::collections::BTreeMap::new();
+    for sample in &samples {
+        let key = sample["key"].as_str().unwrap().to_owned();
+        let id = sample["id"].as_str().unwrap();
+        let found = match sample["annotation_count"].as_i64() {
+            Some(0) => Vec::new(),
+            _ => native_labels(&server, &api_key, &dataset, id).await,
+        };
+        labels.insert(key, found);
+    }
+    let labels_of = |suffix: &str| -> Vec<String> {
+        labels
+            .iter()
+            .find(|(key, _)| key.ends_with(suffix))
+            .unwrap_or_else(|| panic!("no sample {suffix}: {labels:?}"))
+            .1
+            .clone()
+    };
+    assert_eq!(labels_of("input/animals/cat1.png"), ["cat"]);
+    assert_eq!(labels_of("input/animals/dog1.png"), ["dog", "dog"]);
+    assert_eq!(labels_of("shared/bird.png"), ["bird"]);
+    assert!(
+        labels.contains_key(&format!("s3://{other}/shared/bird.png")),
+        "an object outside the source is keyed by its URI: {labels:?}"
+    );
+
+    // Every item failed: the task is FAILED with the platform's code, never COMPLETED.
+    let (status, started) = client
+        .send(
+            "POST",
+            &tasks_path,
+            Some(import(format!(
+                "s3://{bucket}/data/annotation/V003/V003.manifest"
+            ))),
+        )
+        .await;
+    assert_eq!(status, 200, "{started}");
+    let task = client
+        .wait_task(&dataset, started["task_id"].as_str().unwrap())
+        .await;
+    assert_eq!(
+        (task["status"].as_str(), task["error_code"].as_str()),
+        (Some("FAILED"), Some("ModelArts.4921")),
+        "{task}"
+    );
+    let message = task["error_msg"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("every one of its 1 items failed") && message.contains("none.png"),
+        "{task}"
     );
 }

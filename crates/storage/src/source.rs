@@ -1,5 +1,7 @@
 //! A source opened for reading: the OpenDAL operator and its layers.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures::stream::{BoxStream, StreamExt};
@@ -17,12 +19,21 @@ use crate::{AccessPolicy, Credentials, Listed, ObjectEntry, Scheme, SourceUri};
 const MAX_CONCURRENT_REQUESTS: usize = 64;
 
 /// A source resolved to a store and ready to list and read.
+///
+/// Paths are keys relative to the source's prefix, as the listing gives them. A path that is an
+/// object's URI (`s3://bucket/key`, as a ModelArts manifest names its images) is read from the
+/// same store, outside the prefix or in another bucket, with the same credentials and endpoint.
 #[derive(Clone)]
 pub struct Source {
     uri: SourceUri,
     op: Operator,
     /// The resolved folder of a local source, which is walked rather than listed.
     local_dir: Option<std::path::PathBuf>,
+    /// What the source was opened with, to open the buckets that object URIs name.
+    credentials: Credentials,
+    policy: AccessPolicy,
+    /// The buckets object URIs named so far, each opened at its root.
+    buckets: Arc<Mutex<HashMap<String, Source>>>,
 }
 
 impl Source {
@@ -179,6 +190,9 @@ impl Source {
             uri: uri.clone(),
             op,
             local_dir,
+            credentials,
+            policy: policy.clone(),
+            buckets: Arc::default(),
         })
     }
 
@@ -245,7 +259,15 @@ impl Source {
     pub async fn blocking_reader(
         &self,
         path: &str,
-    ) -> WharfResult<impl std::io::Read + Send + 'static> {
+    ) -> WharfResult<impl std::io::Read + Send + use<>> {
+        let (source, path) = self.locate(path).await?;
+        source.blocking_reader_here(&path).await
+    }
+
+    async fn blocking_reader_here(
+        &self,
+        path: &str,
+    ) -> WharfResult<impl std::io::Read + Send + use<>> {
         let failed =
             |e: opendal::Error| storage_error(&self.uri, &format!("cannot read '{path}'"), &e);
         let stream = self
@@ -261,6 +283,11 @@ impl Source {
 
     /// The first `max` bytes of a file, or all of a shorter one.
     pub async fn head(&self, path: &str, max: u64) -> WharfResult<Vec<u8>> {
+        let (source, path) = self.locate(path).await?;
+        source.head_here(&path, max).await
+    }
+
+    async fn head_here(&self, path: &str, max: u64) -> WharfResult<Vec<u8>> {
         let failed =
             |e: opendal::Error| storage_error(&self.uri, &format!("cannot read '{path}'"), &e);
         let size = self.op.stat(path).await.map_err(failed)?.content_length();
@@ -279,10 +306,70 @@ impl Source {
     /// Width and height of an image, read from its first bytes with a ranged read.
     /// `Ok(None)` when the bytes are not a recognised image header.
     pub async fn probe_image(&self, entry: &ObjectEntry) -> WharfResult<Option<ImageSize>> {
+        let (source, path) = self.locate(&entry.path).await?;
+        source.probe_image_here(&path, entry).await
+    }
+
+    /// The facts of an object the listing did not give, named by its path or URI; `None` when
+    /// there is no such object.
+    pub async fn stat(&self, path: &str) -> WharfResult<Option<ObjectEntry>> {
+        let (source, key) = self.locate(path).await?;
+        match source.op.stat(&key).await {
+            Ok(meta) if meta.mode() != EntryMode::DIR => Ok(Some(entry(path.to_owned(), &meta))),
+            Ok(_) => Ok(None),
+            Err(e) if e.kind() == opendal::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(storage_error(
+                &source.uri,
+                &format!("cannot read '{path}'"),
+                &e,
+            )),
+        }
+    }
+
+    /// The source a path is read from, and its key there: the source itself for a relative
+    /// path; for an object's URI, the bucket it names, opened once at its root.
+    async fn locate(&self, path: &str) -> WharfResult<(Source, String)> {
+        if !is_object_uri(path) {
+            return Ok((self.clone(), path.to_owned()));
+        }
+        let named = SourceUri::parse(path)?;
+        if !named.scheme.is_bucket_store() || !self.uri.scheme.is_bucket_store() {
+            return Err(WharfError::new(
+                ErrorCode::InvalidRequest,
+                format!(
+                    "'{path}' is not an object of the store '{}' is in; expected <scheme>://<bucket>/<key> of the same store",
+                    self.uri
+                ),
+            ));
+        }
+        let known = self
+            .buckets
+            .lock()
+            .ok()
+            .and_then(|buckets| buckets.get(&named.bucket).cloned());
+        let bucket = match known {
+            Some(bucket) => bucket,
+            None => {
+                let root = self.uri.bucket_root(&named.bucket);
+                let opened = Source::open(&root, self.credentials.clone(), &self.policy).await?;
+                if let Ok(mut buckets) = self.buckets.lock() {
+                    buckets.insert(named.bucket.clone(), opened.clone());
+                }
+                opened
+            }
+        };
+        Ok((bucket, named.prefix))
+    }
+
+    async fn probe_image_here(
+        &self,
+        path: &str,
+        entry: &ObjectEntry,
+    ) -> WharfResult<Option<ImageSize>> {
         let path = if self.uri.scheme == Scheme::Http {
             self.uri.prefix.as_str()
         } else {
-            entry.path.as_str()
+            path
         };
         for limit in [FIRST_READ, SECOND_READ] {
             let end = limit.min(entry.size);
@@ -376,6 +463,13 @@ pub fn protocol_of(
         ));
     }
     Ok(protocol)
+}
+
+/// Whether a path is an object's URI (`s3://bucket/key`) rather than a key of the source.
+fn is_object_uri(path: &str) -> bool {
+    path.split_once("://").is_some_and(|(scheme, _)| {
+        !scheme.is_empty() && scheme.bytes().all(|b| b.is_ascii_alphanumeric())
+    })
 }
 
 /// Whether an endpoint URL names a port.

@@ -84,6 +84,18 @@ pub struct SourceUri {
 const SUPPORTED: &str = "s3://, gs://, az://, https://<account>.blob.core.windows.net/, oss://, obs://, file://, nas://, http(s)://";
 
 impl SourceUri {
+    /// The root of another bucket of the same store: same scheme, endpoint and account.
+    pub(crate) fn bucket_root(&self, bucket: &str) -> SourceUri {
+        SourceUri {
+            scheme: self.scheme,
+            bucket: bucket.to_owned(),
+            prefix: String::new(),
+            endpoint: self.endpoint.clone(),
+            account: self.account.clone(),
+            original: format!("{}://{bucket}/", self.scheme.name()),
+        }
+    }
+
     pub fn parse(input: &str) -> WharfResult<Self> {
         let input = input.trim();
         if input.is_empty() {

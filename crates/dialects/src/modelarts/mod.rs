@@ -41,8 +41,13 @@
 //! - **Paths.** `/bucket/path/`, the platform's own form (in `data_sources` and `work_path`),
 //!   is read as `s3://bucket/path/`: the platform's examples name OBS objects with `s3://`,
 //!   and every S3-compatible store (OBS included) answers it. `obs://`, `s3://` and every other
-//!   scheme Wharf reads are taken as they are. A manifest import lists the manifest's folder:
-//!   the objects its samples name must be under that folder.
+//!   scheme Wharf reads are taken as they are. A manifest import lists the manifest's folder;
+//!   a `source` or `annotation-loc` outside it (the platform keeps manifests under
+//!   `annotation/V00x/` and images elsewhere) is looked up by its URI in the same store, in
+//!   any bucket, with the job's credentials, and a sample of such an object is keyed by that
+//!   URI. An object found nowhere is an item error naming it.
+//! - **Outcome.** A task whose every item failed imported nothing: it is `FAILED` with 4921
+//!   and the first item's error, never `COMPLETED`.
 //! - **Credentials.** A ModelArts request carries no storage keys: on the platform, the
 //!   account's agency grants OBS access. The job uses the workspace's stored connection named
 //!   after the path's bucket, else the one named `default`, else none: the worker's own

@@ -242,6 +242,10 @@ impl SourceFiles for StorageFiles {
         .boxed()
     }
 
+    fn stat<'a>(&'a self, uri: &'a str) -> BoxFuture<'a, WharfResult<Option<ObjectEntry>>> {
+        self.0.stat(uri).boxed()
+    }
+
     fn image_size<'a>(
         &'a self,
         entry: &'a ObjectEntry,

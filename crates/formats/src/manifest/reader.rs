@@ -6,6 +6,8 @@
 
 use std::collections::HashMap;
 
+use futures::{FutureExt, StreamExt};
+
 use crate::manifest::{self, ManifestSample, ManifestSink};
 use crate::{Head, ListingSummary, ReadContext, voc};
 use tokio::sync::mpsc;
@@ -14,8 +16,8 @@ use wharf_model::{Problem, ProblemCode, WharfError, WharfResult};
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::read::{
-    Files, Listing, PlannedAnnotations, PlannedSample, ReadSink, SAMPLES_PER_ROUND, problems,
-    read_small_files,
+    FILES_AT_ONCE, Files, Listing, PlannedAnnotations, PlannedSample, ReadSink, SAMPLES_PER_ROUND,
+    problems, read_small_files,
 };
 
 /// Manifest lines in flight between the reader's thread and the sink.
@@ -152,10 +154,15 @@ async fn manifest_round(
     round: Vec<ManifestSample>,
     sink: &mut dyn ReadSink,
 ) -> WharfResult<()> {
+    let elsewhere = Elsewhere::find(source, listing, &round).await;
     let mut locations: Vec<String> = round
         .iter()
         .flat_map(|s| &s.annotation_files)
-        .filter_map(|a| object_of(listing, &a.location).map(|e| e.path.clone()))
+        .filter_map(|a| {
+            elsewhere
+                .object(listing, &a.location)
+                .map(|e| e.path.clone())
+        })
         .collect();
     // A file named by several lines is read once, and used for each.
     locations.sort();
@@ -166,19 +173,22 @@ async fn manifest_round(
         .collect();
     for sample in round {
         let mut planned = match &sample.source {
-            manifest::Source::Object(uri) => match object_of(listing, uri) {
+            manifest::Source::Object(uri) => match elsewhere.object(listing, uri) {
                 Some(entry) => PlannedSample::of_file(entry.clone(), Vec::new(), manifest::FORMAT),
                 None => {
                     sink.problem(
                         Problem::error(
                             ProblemCode::MissingFile,
                             file,
-                            format!("the sample's source '{uri}' is not an object of the source; the sample is left out"),
+                            format!(
+                                "the sample's source '{uri}' {}; the sample is left out",
+                                elsewhere.why_not(uri)
+                            ),
                         )
                         .at_line(sample.line)
                         .field("source")
                         .found(uri)
-                        .expected("an object under the import's source, named by its full URI or its key"),
+                        .expected("an object of the store, named by its full URI, or a key under the import's source"),
                     )
                     .await?;
                     continue;
@@ -201,14 +211,15 @@ async fn manifest_round(
         };
         annotations.extend(sample.annotations);
         for location in &sample.annotation_files {
-            let Some(entry) = object_of(listing, &location.location) else {
+            let Some(entry) = elsewhere.object(listing, &location.location) else {
                 sink.problem(
                     Problem::error(
                         ProblemCode::MissingFile,
                         file,
                         format!(
-                            "annotation-loc '{}' is not an object of the source; the sample is imported without its labels",
-                            location.location
+                            "annotation-loc '{}' {}; the sample is imported without its labels",
+                            location.location,
+                            elsewhere.why_not(&location.location)
                         ),
                     )
                     .at_line(sample.line)
@@ -239,6 +250,79 @@ async fn manifest_round(
 
 /// The listed object a manifest URI names: its key within the bucket, or the longest end of
 /// that key that is a listed path (the import's source may be a prefix of the bucket).
+/// The objects a round of lines names outside the listing (images elsewhere in the bucket, or
+/// in another bucket of the store, as the platform's manifests name them), found by their URI.
+#[derive(Default)]
+struct Elsewhere {
+    found: HashMap<String, ObjectEntry>,
+    /// Why a URI was not found, when the store said more than that it is not there.
+    refused: HashMap<String, String>,
+}
+
+impl Elsewhere {
+    async fn find(source: &Files, listing: &Listing, round: &[ManifestSample]) -> Elsewhere {
+        let mut wanted: Vec<String> = round
+            .iter()
+            .filter_map(|s| match &s.source {
+                manifest::Source::Object(uri) => Some(uri),
+                manifest::Source::Content(_) => None,
+            })
+            .chain(
+                round
+                    .iter()
+                    .flat_map(|s| &s.annotation_files)
+                    .map(|a| &a.location),
+            )
+            .filter(|uri| uri.contains("://") && object_of(listing, uri).is_none())
+            .cloned()
+            .collect();
+        wanted.sort_unstable();
+        wanted.dedup();
+        // Owned URIs: a stream of borrowed ones would not be `Send` for every lifetime.
+        let answers: Vec<(String, WharfResult<Option<ObjectEntry>>)> =
+            futures::stream::iter(wanted)
+                .map(|uri| {
+                    async move {
+                        let answer = source.stat(&uri).await;
+                        (uri, answer)
+                    }
+                    .boxed()
+                })
+                .buffered(FILES_AT_ONCE)
+                .collect()
+                .await;
+        let mut elsewhere = Elsewhere::default();
+        for (uri, answer) in answers {
+            match answer {
+                Ok(Some(entry)) => {
+                    elsewhere.found.insert(uri, entry);
+                }
+                Ok(None) => {}
+                Err(e) => {
+                    elsewhere.refused.insert(uri, e.message);
+                }
+            }
+        }
+        elsewhere
+    }
+
+    /// The object a line names: in the listing, else found elsewhere in the store.
+    fn object<'a>(&'a self, listing: &'a Listing, uri: &str) -> Option<&'a ObjectEntry> {
+        object_of(listing, uri).or_else(|| self.found.get(uri))
+    }
+
+    /// Why a URI names no object, for a problem's message.
+    fn why_not(&self, uri: &str) -> String {
+        match self.refused.get(uri) {
+            Some(why) => format!("cannot be read ({why})"),
+            None if uri.contains("://") => {
+                "is not an object of the store, under the import's source or elsewhere".to_owned()
+            }
+            None => "is not an object under the import's source".to_owned(),
+        }
+    }
+}
+
 fn object_of<'a>(listing: &'a Listing, uri: &str) -> Option<&'a ObjectEntry> {
     let key = match uri.split_once("://") {
         Some((_, rest)) => rest.split_once('/').map_or("", |(_, key)| key),

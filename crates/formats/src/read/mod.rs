@@ -65,6 +65,11 @@ pub trait SourceFiles: Send + Sync {
         path: &'a str,
     ) -> BoxFuture<'a, WharfResult<Box<dyn std::io::Read + Send>>>;
 
+    /// The facts of an object the listing did not give, named by its URI in the same store
+    /// (`s3://bucket/key`, as a ModelArts manifest names its images): the entry's path is that
+    /// URI, by which the object is read from then on. `None` when there is no such object.
+    fn stat<'a>(&'a self, uri: &'a str) -> BoxFuture<'a, WharfResult<Option<ObjectEntry>>>;
+
     /// Width and height from an image's header; `None` when the header is not an image's.
     fn image_size<'a>(
         &'a self,

@@ -44,6 +44,10 @@ impl SourceFiles for MemoryFiles {
         async move { reader }.boxed()
     }
 
+    fn stat<'a>(&'a self, uri: &'a str) -> BoxFuture<'a, WharfResult<Option<ObjectEntry>>> {
+        async move { Err(WharfError::invalid(format!("no store to find '{uri}' in"))) }.boxed()
+    }
+
     fn image_size<'a>(
         &'a self,
         entry: &'a ObjectEntry,
