@@ -2,8 +2,10 @@
 
 Default: 200,000 images and 2,000,000 annotations, each with a box and a 10-point polygon,
 about 560 MB, in the key order of official COCO files (categories last). Deterministic for a
-given seed. Every image gets an empty file in `images/` beside `annotations/`, so that readers
-which check the images (Wharf, Datumaro) find them.
+given seed. Every image gets a file in `images/` beside `annotations/`, so that readers which
+check the images (Wharf, Datumaro) find them: a JPEG of no pixels whose header gives the
+640x480 the records declare, since Wharf reads each image's size from its header and takes a
+file that is no image (an empty one) as a failed item.
 
 Usage: python generate_coco.py OUT_DIR [IMAGES] [ANNOTATIONS]
 """
@@ -13,6 +15,18 @@ import random
 import sys
 
 
+def tiny_jpeg(width: int, height: int) -> bytes:
+    """A JPEG header and no pixels: start of image, JFIF marker, a baseline frame header with
+    the size, end of image."""
+    return (
+        b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
+        + b"\xff\xc0\x00\x11\x08"
+        + height.to_bytes(2, "big")
+        + width.to_bytes(2, "big")
+        + b"\x03\x01\x22\x00\x02\x11\x01\x03\x11\x01\xff\xd9"
+    )
+
+
 def main() -> None:
     out = sys.argv[1]
     images = int(sys.argv[2]) if len(sys.argv) > 2 else 200_000
@@ -20,8 +34,10 @@ def main() -> None:
     rng = random.Random(7)
     os.makedirs(os.path.join(out, "annotations"), exist_ok=True)
     os.makedirs(os.path.join(out, "images"), exist_ok=True)
+    image = tiny_jpeg(640, 480)
     for i in range(1, images + 1):
-        open(os.path.join(out, "images", f"{i:012d}.jpg"), "wb").close()
+        with open(os.path.join(out, "images", f"{i:012d}.jpg"), "wb") as f:
+            f.write(image)
     path = os.path.join(out, "annotations", "instances_bench.json")
     with open(path, "w", encoding="utf-8") as f:
         f.write('{"info": {"description": "wharf synthetic benchmark"}, "licenses": [],\n"images": [\n')

@@ -4,7 +4,9 @@ use std::collections::BTreeMap;
 
 use sqlx::Row;
 use sqlx::any::AnyRow;
-use wharf_model::{Dataset, ErrorCode, Page, Version, VersionState, WharfError, WharfResult};
+use wharf_model::{
+    Dataset, Dialect, ErrorCode, Page, Version, VersionState, WharfError, WharfResult,
+};
 
 use crate::sql::DynamicSql;
 use crate::{Catalog, db_err, format_ms, is_unique_violation, new_id, now_ms};
@@ -25,6 +27,8 @@ pub struct NewDataset {
     pub description: String,
     pub data_type: Option<String>,
     pub labels: BTreeMap<String, String>,
+    /// The dialect making it; none for the native API.
+    pub origin: Option<Dialect>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -45,8 +49,7 @@ pub struct DatasetFilter {
     pub limit: i64,
 }
 
-const DATASET_COLUMNS: &str =
-    "id, name, description, data_type, source_uri, labels, latest_version, created_at, updated_at";
+const DATASET_COLUMNS: &str = "id, name, description, data_type, source_uri, labels, latest_version, origin, created_at, updated_at";
 
 /// Checks a dataset name: 1 to 127 characters, starting with a letter or digit (CJK included),
 /// then letters, digits, `_`, `-` and `.`.
@@ -88,8 +91,8 @@ impl Catalog {
         let labels =
             serde_json::to_string(&new.labels).map_err(|e| WharfError::internal(e.to_string()))?;
         let inserted = sqlx::query(
-            "INSERT INTO datasets (id, workspace_id, name, description, data_type, labels, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
+            "INSERT INTO datasets (id, workspace_id, name, description, data_type, labels, created_at, updated_at, origin) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8)",
         )
         .bind(&id)
         .bind(workspace_id)
@@ -98,6 +101,7 @@ impl Catalog {
         .bind(&data_type)
         .bind(labels)
         .bind(now)
+        .bind(new.origin.map(Dialect::as_str))
         .execute(&self.pool)
         .await;
         match inserted {
@@ -126,7 +130,7 @@ impl Catalog {
         id_or_name: &str,
     ) -> WharfResult<Option<Dataset>> {
         let row = sqlx::query(
-            "SELECT id, name, description, data_type, source_uri, labels, latest_version, created_at, updated_at \
+            "SELECT id, name, description, data_type, source_uri, labels, latest_version, origin, created_at, updated_at \
              FROM datasets WHERE workspace_id = $1 AND (id = $2 OR name = $2)",
         )
         .bind(workspace_id)
@@ -354,6 +358,11 @@ pub(crate) fn dataset_from_row(r: &AnyRow) -> WharfResult<Dataset> {
         source_uri: r.try_get("source_uri").map_err(db_err)?,
         labels: parse_labels(&r.try_get::<String, _>("labels").map_err(db_err)?),
         latest_version: r.try_get("latest_version").map_err(db_err)?,
+        origin: r
+            .try_get::<Option<String>, _>("origin")
+            .map_err(db_err)?
+            .as_deref()
+            .and_then(Dialect::parse),
         created_at: format_ms(r.try_get("created_at").map_err(db_err)?),
         updated_at: format_ms(r.try_get("updated_at").map_err(db_err)?),
     })

@@ -226,6 +226,7 @@ async fn import(args: ImportArgs, target: &Target) -> Result<ExitCode> {
         data_type: args.data_type,
         credentials,
         connection: args.connection,
+        dialect: None,
         options: ImportOptions {
             format: args.format,
             probe_images: !args.no_probe,

@@ -1022,6 +1022,7 @@ on_both_catalogs!(
     the_official_python_signer_is_accepted,
     obs_paths_read_through_connections_and_every_answer_has_a_request_id,
     manifests_follow_their_sources_anywhere_in_the_store,
+    a_dataset_made_through_another_api_is_never_changed,
 );
 
 /// The native job errors of a task, as `(line, message)`.
@@ -1409,4 +1410,71 @@ async fn manifests_follow_their_sources_anywhere_in_the_store(db: Db) {
         message.contains("every one of its 1 items failed") && message.contains("none.png"),
         "{task}"
     );
+}
+
+/// The workspace's datasets share one namespace: a dataset made through the native API (or
+/// another platform's) is seen but never imported into by a ModelArts script.
+async fn a_dataset_made_through_another_api_is_never_changed(db: Db) {
+    let wharf = Wharf::new(db).await;
+    let keys = wharf.create_key_pair("team", "modelarts");
+    let api_key = wharf.create_key("team");
+    let server = wharf.serve(&[]);
+    store_connection(&server, &api_key, "default").await;
+    let client = Client::new(&server, &keys);
+    let bucket = s3_bucket(&classification_tree("cats")).await;
+    let (status, native) = server
+        .send(
+            "POST",
+            "/v1/datasets",
+            Some(&api_key),
+            Some(json!({"name": "shared", "data_type": "image"})),
+        )
+        .await;
+    assert_eq!(status, 201, "{native}");
+    assert_eq!(native["origin"], Value::Null);
+    let id = native["id"].as_str().unwrap();
+
+    let refused = client
+        .send(
+            "POST",
+            &format!("/v2/{PROJECT}/datasets/{id}/import-tasks"),
+            Some(json!({"import_path": format!("/{bucket}/cats/"), "import_type": "dir"})),
+        )
+        .await;
+    assert_refused(&refused, 400, "ModelArts.4351", "shared");
+    assert!(
+        refused.1["error_msg"]
+            .as_str()
+            .unwrap()
+            .contains("Wharf's own API"),
+        "{}",
+        refused.1
+    );
+    let after = server.get(&format!("/v1/datasets/{id}"), &api_key).await;
+    assert_eq!(
+        (
+            after["latest_version"].as_i64(),
+            after["source_uri"].clone()
+        ),
+        (Some(0), Value::Null),
+        "untouched: {after}"
+    );
+    let jobs = server.get("/v1/jobs", &api_key).await;
+    assert_eq!(jobs["items"], json!([]), "no job queued: {jobs}");
+
+    // Its own datasets it imports into, and the native API sees where they came from.
+    let (created, _) = create_and_import(
+        &client,
+        create_body(
+            "own",
+            0,
+            &format!("/{bucket}/cats/"),
+            &format!("/{bucket}/output/"),
+        ),
+    )
+    .await;
+    let own = server
+        .get(&format!("/v1/datasets/{created}"), &api_key)
+        .await;
+    assert_eq!(own["origin"], "modelarts", "{own}");
 }

@@ -90,6 +90,9 @@ fn chrono_like(date: &str) -> bool {
         })
 }
 
+/// A real point cloud: four points, an ASCII PCD 0.7 header.
+const PCD: &[u8] = include_bytes!("../../formats/tests/fixtures/pointcloud/ascii_xyzi.pcd");
+
 /// Two scenes of two frames each: a point cloud and a camera image per frame.
 fn sensor_tree() -> Vec<(String, Vec<u8>)> {
     let mut files = vec![(
@@ -98,7 +101,7 @@ fn sensor_tree() -> Vec<(String, Vec<u8>)> {
     )];
     for scene in ["s1", "s2"] {
         for ts in ["1000", "1100"] {
-            files.push((format!("drive/lidar-top/{scene}/{ts}.pcd"), b"x".to_vec()));
+            files.push((format!("drive/lidar-top/{scene}/{ts}.pcd"), PCD.to_vec()));
             files.push((format!("drive/camera-front/{scene}/{ts}.jpg"), png(4, 4)));
         }
     }
@@ -487,7 +490,152 @@ async fn an_annotation_request_makes_one_task_per_data_item(db: Db) {
     assert_eq!(projects[0]["name"], "lidar boxes", "{projects}");
 }
 
+/// The native view of a dataset's latest job: the job, and its item errors.
+async fn latest_job(server: &Server, api_key: &str, dataset_id: &str) -> (Value, Vec<Value>) {
+    let jobs = server.get("/v1/jobs", api_key).await;
+    let job = jobs["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|j| j["dataset_id"] == dataset_id)
+        .unwrap_or_else(|| panic!("no job of {dataset_id}: {jobs}"))
+        .clone();
+    let errors = server
+        .get(
+            &format!("/v1/jobs/{}/errors", job["id"].as_str().unwrap()),
+            api_key,
+        )
+        .await;
+    (job, errors["items"].as_array().unwrap().clone())
+}
+
+async fn corrupt_files_are_item_errors_the_status_names(db: Db) {
+    let wharf = Wharf::new(db).await;
+    let keys = wharf.create_key_pair("team", "rosetta");
+    let api_key = wharf.create_key("team");
+    let server = wharf.serve(&[]);
+    // One frame's point cloud and another frame's camera image are not what they say.
+    let bad_pcd = "lidar-top/s1/1000.pcd";
+    let bad_jpg = "camera-front/s2/1100.jpg";
+    let tree: Vec<(String, Vec<u8>)> = sensor_tree()
+        .into_iter()
+        .map(|(path, bytes)| {
+            if path == format!("drive/{bad_pcd}") {
+                (path, b"garbage, not a point cloud\n".to_vec())
+            } else if path == format!("drive/{bad_jpg}") {
+                (path, b"<html>not an image</html>".to_vec())
+            } else {
+                (path, bytes)
+            }
+        })
+        .collect();
+    let bucket = s3_bucket(&tree).await;
+
+    let (status, body) = rosetta(
+        &server,
+        &keys,
+        "POST",
+        "/dataset/import/async",
+        Some(import_body(&bucket, "damaged")),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_envelope(&body, 200, true);
+    let dataset_id = body["data"]["datasetId"].as_str().unwrap().to_owned();
+
+    // READY: the other frames are there to use, and errorMessage says which failed and why.
+    let ready = wait_ready(&server, &keys, &dataset_id).await;
+    assert_eq!(ready["data"]["status"], 2, "READY: {ready}");
+    let mapping = ready["data"]["mappingList"].as_array().unwrap();
+    assert_eq!(mapping.len(), 2, "the two sound frames: {ready}");
+    let message = ready["data"]["errorMessage"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no errorMessage: {ready}"));
+    assert!(
+        message.starts_with("2 data items could not be imported"),
+        "{message}"
+    );
+    for file in [bad_pcd, bad_jpg] {
+        assert!(message.contains(file), "{file} is named: {message}");
+    }
+    assert!(message.contains("PCD header"), "{message}");
+    assert!(
+        message.contains("not a JPEG header") && message.contains("FF D8 FF"),
+        "{message}"
+    );
+
+    // The native job: partial, the counts add up, one item error per damaged frame.
+    let (job, errors) = latest_job(&server, &api_key, &dataset_id).await;
+    assert_eq!(job["state"], "partial", "{job}");
+    let counters = &job["counters"];
+    assert_eq!(
+        (counters["imported"].as_i64(), counters["failed"].as_i64()),
+        (Some(2), Some(2)),
+        "{job}"
+    );
+    let failed: Vec<&Value> = errors.iter().filter(|e| e["severity"] == "error").collect();
+    assert_eq!(failed.len(), 2, "{errors:?}");
+    for file in [bad_pcd, bad_jpg] {
+        let error = failed
+            .iter()
+            .find(|e| e["message"].as_str().unwrap().contains(file))
+            .unwrap_or_else(|| panic!("no item error names {file}: {errors:?}"));
+        assert_eq!(error["code"], "invalid_header", "{error}");
+    }
+    let jpg = failed
+        .iter()
+        .find(|e| e["message"].as_str().unwrap().contains(bad_jpg))
+        .unwrap();
+    assert!(
+        jpg["message"]
+            .as_str()
+            .unwrap()
+            .contains("3C 68 74 6D 6C 3E 6E 6F (\"<html>no\")"),
+        "what was found: {jpg}"
+    );
+
+    // A 2D tree whose every image is damaged leaves nothing to use: ERROR, saying why.
+    let cameras: Vec<(String, Vec<u8>)> =
+        vec![
+        (
+            "flat/metadata.json".to_owned(),
+            br#"{"version": "1.0", "fileTreeType": 0, "dataType": 2, "cameraSequence": ["front"]}"#
+                .to_vec(),
+        ),
+        ("flat/camera-front/s1/1000.jpg".to_owned(), Vec::new()),
+        ("flat/camera-front/s1/1100.jpg".to_owned(), b"JFIF?".to_vec()),
+    ];
+    let flat = s3_bucket(&cameras).await;
+    let mut request = import_body(&flat, "all-damaged");
+    request["resourceUrl"] = json!(format!("s3://{flat}/flat"));
+    request["dataType"] = json!(2);
+    let (_, body) = rosetta(
+        &server,
+        &keys,
+        "POST",
+        "/dataset/import/async",
+        Some(request),
+    )
+    .await;
+    assert_envelope(&body, 200, true);
+    let dataset_id = body["data"]["datasetId"].as_str().unwrap().to_owned();
+    let done = wait_ready(&server, &keys, &dataset_id).await;
+    assert_eq!(done["data"]["status"], -1, "ERROR: {done}");
+    assert_eq!(done["data"]["mappingList"], json!([]), "{done}");
+    let message = done["data"]["errorMessage"].as_str().unwrap();
+    assert!(
+        message.starts_with("2 data items could not be imported"),
+        "{message}"
+    );
+    assert!(
+        message.contains("camera-front/s1/1000.jpg is empty"),
+        "{message}"
+    );
+    assert!(message.contains("camera-front/s1/1100.jpg"), "{message}");
+}
+
 on_both_catalogs!(
+    corrupt_files_are_item_errors_the_status_names,
     import_reports_every_frame_with_its_scene,
     a_misaligned_tree_is_5710_naming_each_path,
     the_tree_is_checked_for_the_requested_data_type,

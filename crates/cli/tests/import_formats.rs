@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Db, Wharf, png, s3_bucket, s3_credentials, write_local_tree};
+use common::{Db, Wharf, jpeg, png, s3_bucket, s3_credentials, write_local_tree};
 use serde_json::{Value, json};
 
 on_both_catalogs!(
@@ -11,6 +11,7 @@ on_both_catalogs!(
     coco_named_reads_every_coco_file_as_detection_does,
     voc_folder_imports_with_filters_and_reads_back_in_the_cli,
     text_lines_import_as_samples_with_their_text_and_labels,
+    a_damaged_image_is_an_item_error_naming_its_file,
 );
 
 /// Two images with labels, one record naming a missing category, one box past the image, and
@@ -523,4 +524,90 @@ async fn text_lines_import_as_samples_with_their_text_and_labels(db: Db) {
     let shown = wharf.run(&["samples", "show", "reviews", "reviews.txt:2", "--json"]);
     let sample: Value = serde_json::from_slice(&shown.stdout).unwrap();
     assert_eq!(sample["text"], "awful plot, but fun");
+}
+
+/// A `.jpg` whose bytes are no JPEG is an item error naming the file, what its first bytes are
+/// and what a JPEG starts with; the job goes on and ends partial. An SVG (an image whose
+/// header Wharf does not read), a sound JPEG and a PNG cut short after its signature import.
+async fn a_damaged_image_is_an_item_error_naming_its_file(db: Db) {
+    let wharf = Wharf::new(db).await;
+    let server = wharf.serve(&[]);
+    let key = wharf.create_key("team");
+    let svg = br#"<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>"#;
+    let bucket = s3_bucket(&[
+        ("shots/good.jpg".to_owned(), jpeg(12, 7)),
+        ("shots/damaged.jpg".to_owned(), b"\x00\x01garbage".to_vec()),
+        ("shots/logo.svg".to_owned(), svg.to_vec()),
+        ("shots/cut.png".to_owned(), png(8, 6)[..12].to_vec()),
+    ])
+    .await;
+    let job = server
+        .import(
+            &key,
+            json!({ "source": format!("s3://{bucket}/shots/"), "dataset": "shots",
+                    "credentials": s3_credentials() }),
+        )
+        .await;
+    let job = server.wait_job(&key, job["id"].as_str().unwrap()).await;
+    assert_eq!(job["state"], "partial", "{job}");
+    let c = &job["counters"];
+    assert_eq!(
+        (
+            c["processed"].as_i64(),
+            c["imported"].as_i64(),
+            c["failed"].as_i64()
+        ),
+        (Some(4), Some(3), Some(1)),
+        "{job}"
+    );
+
+    let errors = server
+        .get(
+            &format!("/v1/jobs/{}/errors", job["id"].as_str().unwrap()),
+            &key,
+        )
+        .await;
+    let items = errors["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{errors}");
+    let error = &items[0];
+    assert_eq!(
+        (&error["path"], &error["code"], &error["severity"]),
+        (
+            &json!("damaged.jpg"),
+            &json!("invalid_header"),
+            &json!("error")
+        ),
+        "{error}"
+    );
+    let message = error["message"].as_str().unwrap();
+    for part in [
+        "damaged.jpg",
+        "not a JPEG header",
+        "found: 00 01 67 61 72 62 61 67",
+        "expected: a JPEG file, starting FF D8 FF",
+    ] {
+        assert!(message.contains(part), "{part:?} in {message}");
+    }
+
+    let samples = server.all_samples(&key, "shots", "").await;
+    let sizes: Vec<(&str, Option<i64>, Option<i64>)> = samples
+        .iter()
+        .map(|s| {
+            let file = &s["files"][0];
+            (
+                s["key"].as_str().unwrap(),
+                file["width"].as_i64(),
+                file["height"].as_i64(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        sizes,
+        [
+            ("cut.png", None, None),
+            ("good.jpg", Some(12), Some(7)),
+            ("logo.svg", None, None),
+        ],
+        "{samples:?}"
+    );
 }

@@ -17,13 +17,14 @@ use tokio_util::sync::CancellationToken;
 use wharf_catalog::{BatchWrite, ClaimedJob, LabelCount, NewFile, NewJobError, NewSample};
 use wharf_formats::{PLAIN, pointcloud};
 use wharf_model::{
-    Annotation, ErrorCode, LabelDef, Problem, ProblemCode, Severity, Shape, WharfError, WharfResult,
+    Annotation, ErrorCode, LabelDef, ObjectEntry, Problem, ProblemCode, Severity, Shape,
+    WharfError, WharfResult,
 };
-use wharf_storage::{Credentials, Source, SourceUri};
+use wharf_storage::{Credentials, Scheme, Source, SourceUri};
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::Engine;
-use crate::credentials::redact;
+use crate::credentials::{redact, redact_text};
 use crate::filter::{label_counts as label_counts_of, left_out};
 use futures::future::BoxFuture;
 use wharf_formats::read::{PlannedAnnotations, PlannedFile, PlannedSample, ReadOptions, ReadSink};
@@ -229,25 +230,14 @@ impl ReadSink for ImportSink<'_> {
             } else if problem.code == ProblemCode::NotUsed {
                 self.skipped += 1;
             }
-            let mut message = problem.message;
-            for (what, value) in [("found", &problem.found), ("expected", &problem.expected)] {
-                if let Some(value) = value
-                    && !message.contains(value.as_str())
-                {
-                    message.push_str(&format!(" ({what}: {value})"));
-                }
-            }
-            let error = redact(
-                WharfError::new(ErrorCode::InvalidRequest, message),
-                self.secrets,
-            );
+            let message = redact_text(problem_message(&problem), self.secrets);
             self.errors.push(NewJobError {
                 path: problem.file,
                 line: problem.line.map(|l| l as i64),
                 field: problem.json_path.or(problem.field),
                 code: problem.code.as_str().to_owned(),
                 severity: problem.severity,
-                message: error.message,
+                message,
             });
             if self.errors.len() >= self.engine.config.batch_size.max(1) {
                 self.flush().await?;
@@ -411,13 +401,19 @@ async fn plan_batch(sink: &ImportSink<'_>, items: Vec<PlannedSample>) -> WharfRe
         .map(|candidate| {
             async move {
                 let mut files = Vec::with_capacity(candidate.sample.files.len());
+                let mut faults = Vec::new();
                 for file in &candidate.sample.files {
-                    files.push(file_facts(source, file, probe).await);
+                    match file_facts(source, file, probe).await {
+                        Ok(facts) => files.push(facts),
+                        Err(fault) => faults.push(fault),
+                    }
                 }
-                (
-                    candidate,
-                    files.into_iter().collect::<WharfResult<Vec<NewFile>>>(),
-                )
+                let files = if faults.is_empty() {
+                    Ok(files)
+                } else {
+                    Err(faults)
+                };
+                (candidate, files)
             }
             .boxed()
         })
@@ -435,11 +431,11 @@ async fn plan_batch(sink: &ImportSink<'_>, items: Vec<PlannedSample>) -> WharfRe
                 write.delta.annotations += written.annotation_count;
                 write.new_samples.push(written);
             }
-            Err(e) => {
+            Err(faults) => {
                 write.delta.failed += 1;
                 write
                     .errors
-                    .push(item_error(candidate.sample.key, redact(e, sink.secrets)));
+                    .push(item_error(candidate.sample.key, faults, sink.secrets));
             }
         }
     }
@@ -496,9 +492,29 @@ fn fingerprint(sample: &PlannedSample, annotations_json: Option<&str>) -> String
     }
 }
 
+/// Why a file's facts could not be read. Either way the file's sample is a failed item.
+enum FileFault {
+    /// The store did not give the file's bytes.
+    Read(WharfError),
+    /// The bytes are not the format the file's extension names: no header to read.
+    Header(Problem),
+}
+
+impl From<WharfError> for FileFault {
+    fn from(e: WharfError) -> Self {
+        Self::Read(e)
+    }
+}
+
 /// What Wharf records of a file: its listing facts, the image size (from the layout, else from
-/// the header) and the point count of a point cloud.
-async fn file_facts(source: &Source, file: &PlannedFile, probe: bool) -> WharfResult<NewFile> {
+/// the header) and the point count of a point cloud. A raster image or a point cloud whose
+/// header is not its format's is a [`FileFault::Header`]: its size or points cannot be known,
+/// and a damaged file must not end up in a dataset unnoticed.
+async fn file_facts(
+    source: &Source,
+    file: &PlannedFile,
+    probe: bool,
+) -> Result<NewFile, FileFault> {
     let entry = &file.entry;
     let mut size = file.size_hint;
     let mut points = None;
@@ -509,16 +525,14 @@ async fn file_facts(source: &Source, file: &PlannedFile, probe: bool) -> WharfRe
             .probe_image(entry)
             .await?
             .map(|s| (s.width, s.height));
+        if size.is_none() {
+            check_raster_start(source, entry).await?;
+        }
     }
     let size = size.or(file.declared_size);
     match wharf_formats::extension_of(&entry.path).as_str() {
         "bin" => points = pointcloud::kitti_bin_points(entry.size, &entry.path).ok(),
-        "pcd" if probe => {
-            let head = source.head(&entry.path, PCD_HEAD_BYTES).await?;
-            points = pointcloud::read_pcd_header(&head, &entry.path)
-                .ok()
-                .map(|h| h.points);
-        }
+        "pcd" if probe => points = Some(pcd_points(source, entry).await?),
         _ => {}
     }
     Ok(NewFile {
@@ -530,6 +544,173 @@ async fn file_facts(source: &Source, file: &PlannedFile, probe: bool) -> WharfRe
         width: size.map(|s| i64::from(s.0)),
         height: size.map(|s| i64::from(s.1)),
         points: points.map(|p| p as i64),
+    })
+}
+
+/// Where `entry`'s bytes are read from: a single-file (`http(s)://`) source has its one file
+/// at the URL's path, whatever name the listing gave it.
+fn read_path<'a>(source: &'a Source, entry: &'a ObjectEntry) -> &'a str {
+    let uri = source.uri();
+    if uri.scheme == Scheme::Http {
+        &uri.prefix
+    } else {
+        &entry.path
+    }
+}
+
+/// A raster format whose header Wharf reads (those of the `imagesize` crate a file's extension
+/// commonly names), and how its files start.
+struct Raster {
+    name: &'static str,
+    extensions: &'static [&'static str],
+    /// Each way a file of the format may start: bytes at an offset, every part matching.
+    starts: &'static [&'static [(usize, &'static [u8])]],
+    /// The start, as a person reads it in a hex dump.
+    shown: &'static str,
+}
+
+const RASTERS: &[Raster] = &[
+    Raster {
+        name: "JPEG",
+        extensions: &["jpg", "jpeg"],
+        starts: &[&[(0, b"\xFF\xD8\xFF")]],
+        shown: "FF D8 FF",
+    },
+    Raster {
+        name: "PNG",
+        extensions: &["png"],
+        starts: &[&[(0, b"\x89PNG\r\n\x1A\n")]],
+        shown: "89 50 4E 47 0D 0A 1A 0A",
+    },
+    Raster {
+        name: "GIF",
+        extensions: &["gif"],
+        starts: &[&[(0, b"GIF8")]],
+        shown: "GIF87a or GIF89a",
+    },
+    Raster {
+        name: "BMP",
+        extensions: &["bmp"],
+        starts: &[&[(0, b"BM")]],
+        shown: "BM",
+    },
+    Raster {
+        name: "WebP",
+        extensions: &["webp"],
+        starts: &[&[(0, b"RIFF"), (8, b"WEBP")]],
+        shown: "RIFF, a 4-byte size, then WEBP",
+    },
+    Raster {
+        name: "TIFF",
+        extensions: &["tif", "tiff"],
+        starts: &[
+            &[(0, b"II*\0")],
+            &[(0, b"II+\0")],
+            &[(0, b"MM\0*")],
+            &[(0, b"MM\0+")],
+        ],
+        shown: "49 49 2A 00 (II*) or 4D 4D 00 2A (MM*)",
+    },
+];
+
+/// Bytes read to judge a raster image's start: more than the longest start above.
+const RASTER_START_BYTES: u64 = 16;
+
+impl Raster {
+    /// The format `path`'s extension names, if Wharf reads its headers.
+    fn of(path: &str) -> Option<&'static Raster> {
+        let extension = wharf_formats::extension_of(path);
+        RASTERS
+            .iter()
+            .find(|r| r.extensions.contains(&extension.as_str()))
+    }
+
+    /// Whether `head`, the first bytes of a file, starts as a file of this format does. Bytes
+    /// past the end of `head` (a file shorter than the start) are not held against it.
+    fn starts(&self, head: &[u8]) -> bool {
+        self.starts.iter().any(|parts| {
+            parts.iter().all(|(offset, bytes)| {
+                let have = head.get(*offset..).unwrap_or_default();
+                have.iter().zip(bytes.iter()).all(|(a, b)| a == b)
+            })
+        })
+    }
+}
+
+/// An image whose size its header did not give, though its extension names a raster format
+/// Wharf reads: taken when it starts like an image of any of those formats (its header is cut
+/// short, or its size lies beyond the bytes read, as before), else a [`FileFault::Header`].
+/// Other images (SVG, HEIC, ...) have no header Wharf reads and are not judged.
+async fn check_raster_start(source: &Source, entry: &ObjectEntry) -> Result<(), FileFault> {
+    let Some(promised) = Raster::of(&entry.path) else {
+        return Ok(());
+    };
+    let head = source
+        .head(read_path(source, entry), RASTER_START_BYTES)
+        .await?;
+    if !head.is_empty() && RASTERS.iter().any(|r| r.starts(&head)) {
+        return Ok(());
+    }
+    let name = promised.name;
+    let (message, found) = if head.is_empty() {
+        (
+            format!("{} is empty, so it has no {name} header", entry.path),
+            "0 bytes".to_owned(),
+        )
+    } else {
+        (
+            format!(
+                "The first bytes of {} are not a {name} header, so the image's size cannot be read: the file is damaged or is not a {name} image",
+                entry.path
+            ),
+            show_bytes(&head),
+        )
+    };
+    Err(FileFault::Header(
+        Problem::error(ProblemCode::InvalidHeader, &entry.path, message)
+            .found(found)
+            .expected(format!("a {name} file, starting {}", promised.shown)),
+    ))
+}
+
+/// The first bytes of a file in hex, and as text when they are printable.
+fn show_bytes(head: &[u8]) -> String {
+    let shown = &head[..head.len().min(8)];
+    let hex: Vec<String> = shown.iter().map(|b| format!("{b:02X}")).collect();
+    let mut text = hex.join(" ");
+    if shown.iter().all(|b| b.is_ascii_graphic() || *b == b' ') {
+        text.push_str(&format!(" (\"{}\")", String::from_utf8_lossy(shown)));
+    }
+    text
+}
+
+/// A point cloud's point count, from its PCD header. A header the first read does not hold
+/// whole (long comments) is read further before it is judged; one that still cannot be read
+/// is a [`FileFault::Header`] carrying the header reader's own account of what is wrong.
+async fn pcd_points(source: &Source, entry: &ObjectEntry) -> Result<u64, FileFault> {
+    let path = read_path(source, entry);
+    let mut head = source.head(path, PCD_HEAD_BYTES).await?;
+    let mut header = pointcloud::read_pcd_header(&head, &entry.path);
+    if header.is_err()
+        && pointcloud::pcd_header_len(&head).is_none()
+        && (head.len() as u64) < entry.size
+    {
+        head = source.head(path, PCD_LONG_HEAD_BYTES).await?;
+        header = pointcloud::read_pcd_header(&head, &entry.path);
+    }
+    header.map(|h| h.points).map_err(|problem| {
+        let at = problem
+            .line
+            .map(|line| format!(" (line {line})"))
+            .unwrap_or_default();
+        FileFault::Header(Problem {
+            code: ProblemCode::InvalidHeader,
+            message: format!(
+                "The PCD header of {} cannot be read{at}: {}",
+                entry.path, problem.message
+            ),
+            ..problem
+        })
     })
 }
 
@@ -606,14 +787,123 @@ fn reaches_outside(annotation: &Annotation, width: f64, height: f64) -> bool {
 
 /// Bytes read to find a PCD header.
 const PCD_HEAD_BYTES: u64 = 4096;
+/// Bytes read to find a PCD header the first read did not hold whole.
+const PCD_LONG_HEAD_BYTES: u64 = 64 * 1024;
 
-fn item_error(path: String, error: WharfError) -> NewJobError {
+/// The item error of a sample whose files' facts could not be read: one error per sample,
+/// since each error counts as one failed item, at the sample's key (a resumed attempt finds
+/// the failed samples by it). Its message names every file at fault; its code is the first
+/// fault's: `item_read_failed` when the store failed, `invalid_header` when the bytes are
+/// not their format's. A file's line and field are kept when the sample is that one file.
+fn item_error(key: String, faults: Vec<FileFault>, secrets: &[String]) -> NewJobError {
+    let (mut code, mut line, mut field) = (None, None, None);
+    let mut messages = Vec::with_capacity(faults.len());
+    for fault in &faults {
+        let (this_code, message) = match fault {
+            FileFault::Read(e) => (ErrorCode::ItemReadFailed.as_str(), e.message.clone()),
+            FileFault::Header(problem) => {
+                if faults.len() == 1 && problem.file == key {
+                    line = problem.line.map(|l| l as i64);
+                    field = problem.field.clone();
+                }
+                (problem.code.as_str(), problem_message(problem))
+            }
+        };
+        code.get_or_insert(this_code);
+        messages.push(message);
+    }
+    let mut message = messages.join("; ");
+    if !message.contains(key.as_str()) {
+        message.push_str(&format!(" (the whole sample {key} is left out)"));
+    }
     NewJobError {
-        path,
-        line: None,
-        field: None,
-        code: ErrorCode::ItemReadFailed.as_str().to_owned(),
+        path: key,
+        line,
+        field,
+        code: code
+            .unwrap_or(ErrorCode::ItemReadFailed.as_str())
+            .to_owned(),
         severity: Severity::Error,
-        message: error.message,
+        message: redact_text(message, secrets),
+    }
+}
+
+/// A problem's message, with what was found and what was expected when it does not say them.
+fn problem_message(problem: &Problem) -> String {
+    let mut message = problem.message.clone();
+    for (what, value) in [("found", &problem.found), ("expected", &problem.expected)] {
+        if let Some(value) = value
+            && !message.contains(value.as_str())
+        {
+            message.push_str(&format!(" ({what}: {value})"));
+        }
+    }
+    message
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_image_starts_like_its_format_or_is_cut_short_inside_the_start() {
+        let jpeg = Raster::of("cam/1000.JPG").map(|r| r.name);
+        assert_eq!(jpeg, Some("JPEG"));
+        assert!(Raster::of("logo.svg").is_none() && Raster::of("photo.heic").is_none());
+        let starts_like_any = |head: &[u8]| RASTERS.iter().any(|r| r.starts(head));
+        assert!(starts_like_any(b"\xFF\xD8\xFF\xE0\x00\x10JFIF"));
+        assert!(starts_like_any(b"RIFF\x10\x00\x00\x00WEBPVP8 "));
+        assert!(starts_like_any(b"MM\x00*\x00\x00\x00\x08"));
+        // A file shorter than its format's start, whose bytes agree with it: cut short.
+        assert!(starts_like_any(b"\x89PN"));
+        assert!(starts_like_any(b"RIFF\x10\x00"));
+        assert!(!starts_like_any(b"RIFF\x10\x00\x00\x00WAVEfmt "));
+        assert!(!starts_like_any(b"<html>not an image</html>"));
+        assert!(!starts_like_any(b"\x00\x01garbage"));
+    }
+
+    #[test]
+    fn first_bytes_are_shown_in_hex_and_as_text_when_printable() {
+        assert_eq!(
+            show_bytes(b"<svg width"),
+            "3C 73 76 67 20 77 69 64 (\"<svg wid\")"
+        );
+        assert_eq!(show_bytes(b"\x00\x01ga"), "00 01 67 61");
+    }
+
+    #[test]
+    fn one_item_error_names_every_damaged_file_of_a_sample() {
+        let header = |file: &str| {
+            FileFault::Header(
+                Problem::error(
+                    ProblemCode::InvalidHeader,
+                    file,
+                    format!("The first bytes of {file} are not a JPEG header"),
+                )
+                .found("00 01")
+                .expected("a JPEG file, starting FF D8 FF"),
+            )
+        };
+        let error = item_error(
+            "lidar/1.pcd".to_owned(),
+            vec![
+                header("cam/1.jpg"),
+                FileFault::Read(WharfError::new(
+                    ErrorCode::StorageError,
+                    "cannot read 'cam2/1.jpg': secret-token refused",
+                )),
+            ],
+            &["secret-token".to_owned()],
+        );
+        assert_eq!(error.path, "lidar/1.pcd");
+        assert_eq!(error.code, "invalid_header");
+        assert_eq!(error.severity, Severity::Error);
+        assert_eq!(
+            error.message,
+            "The first bytes of cam/1.jpg are not a JPEG header (found: 00 01) (expected: a JPEG file, starting FF D8 FF); \
+             cannot read 'cam2/1.jpg': <redacted> refused (the whole sample lidar/1.pcd is left out)"
+        );
+        let one = item_error("cam/1.jpg".to_owned(), vec![header("cam/1.jpg")], &[]);
+        assert!(!one.message.contains("left out"), "{}", one.message);
     }
 }

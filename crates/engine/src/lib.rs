@@ -26,7 +26,7 @@ mod validate;
 mod worker;
 
 pub use read::check_format;
-pub use submit::{ImportRequest, submit_import};
+pub use submit::{ImportRequest, check_origin, submit_import};
 pub use validate::{ValidateRequest, validate, validate_request};
 pub use wharf_formats::{LAYOUTS, Layout};
 pub use worker::{Engine, EngineConfig};

@@ -4,7 +4,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use wharf_catalog::{Catalog, NewDataset, NewJob};
 use wharf_formats::modelarts_dir::ColumnKind;
-use wharf_model::{Connection, ImportOptions, Job, TableColumn, WharfError, WharfResult};
+use wharf_model::{
+    Connection, Dataset, Dialect, ErrorCode, ImportOptions, Job, TableColumn, WharfError,
+    WharfResult,
+};
 use wharf_storage::{AccessPolicy, Credentials, Scheme, SourceUri, protocol_of};
 
 /// What a client asks for when it starts an import.
@@ -30,10 +33,38 @@ pub struct ImportRequest {
     pub connection: Option<String>,
     #[serde(default)]
     pub options: ImportOptions,
+    /// The platform dialect asking, which imports only into datasets it made (and makes the
+    /// dataset as its own); none for the native API, which may import into any.
+    #[serde(skip)]
+    pub dialect: Option<Dialect>,
 }
 
 fn yes() -> bool {
     true
+}
+
+/// Refuses a dialect's import into a dataset made through another dialect or the native API:
+/// the workspace's datasets share one namespace, and a platform's script must never change a
+/// dataset it did not make because it chose the same name.
+pub fn check_origin(dataset: &Dataset, dialect: Option<Dialect>) -> WharfResult<()> {
+    let Some(dialect) = dialect else {
+        return Ok(());
+    };
+    if dataset.origin == Some(dialect) {
+        return Ok(());
+    }
+    let made_by = match dataset.origin {
+        Some(other) => format!("through the {} API", other.as_str()),
+        None => "through Wharf's own API".to_owned(),
+    };
+    Err(WharfError::new(
+        ErrorCode::AlreadyExists,
+        format!(
+            "the name '{}' is taken by a dataset made {made_by}, which the {} API does not change; choose another name",
+            dataset.name,
+            dialect.as_str()
+        ),
+    ))
 }
 
 /// Checks an import request and queues its job. Lists nothing: the source is first touched by
@@ -72,7 +103,10 @@ pub async fn submit_import(
         })?;
     }
     let dataset = match catalog.find_dataset(workspace_id, &request.dataset).await? {
-        Some(d) => d,
+        Some(d) => {
+            check_origin(&d, request.dialect)?;
+            d
+        }
         None if request.create_dataset => {
             catalog
                 .create_dataset(
@@ -80,6 +114,7 @@ pub async fn submit_import(
                     NewDataset {
                         name: request.dataset.clone(),
                         data_type: request.data_type.clone(),
+                        origin: request.dialect,
                         ..Default::default()
                     },
                 )

@@ -29,6 +29,10 @@ pub struct Dataset {
     pub labels: BTreeMap<String, String>,
     /// The number of the latest committed version; 0 before the first import.
     pub latest_version: i64,
+    /// The platform dialect the dataset was made through; none when made through the native
+    /// API. A dialect changes only the datasets it made.
+    #[serde(default)]
+    pub origin: Option<crate::Dialect>,
     pub created_at: String,
     pub updated_at: String,
 }

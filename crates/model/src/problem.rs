@@ -43,6 +43,10 @@ pub enum ProblemCode {
     LayoutMismatch,
     /// A file that could not be read.
     Unreadable,
+    /// A file whose extension names a format Wharf reads the header of (a raster image, a
+    /// point cloud) but whose first bytes are not that format's header: the item is left out,
+    /// since neither its size nor its points can be known.
+    InvalidHeader,
     /// A listed file that fits no part of the layout (neither data, annotations nor the
     /// layout's own structure): left out, and counted as skipped.
     NotUsed,
@@ -70,6 +74,7 @@ impl ProblemCode {
             Self::MissingFile => "missing_file",
             Self::LayoutMismatch => "layout_mismatch",
             Self::Unreadable => "unreadable",
+            Self::InvalidHeader => "invalid_header",
             Self::NotUsed => "not_used",
             Self::Merged => "merged",
         }

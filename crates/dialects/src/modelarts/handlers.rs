@@ -264,6 +264,7 @@ fn check_dataset(
         name,
         description,
         data_type: Some(data_type.to_owned()),
+        origin: Some(Dialect::Modelarts),
         ..NewDataset::default()
     };
     Ok((new, profile, import))
@@ -556,6 +557,7 @@ async fn plan_import(
         data_type: None,
         credentials: None,
         connection,
+        dialect: Some(Dialect::Modelarts),
         options: ImportOptions {
             format: Some(format),
             import_samples: body.import_samples.unwrap_or(true),

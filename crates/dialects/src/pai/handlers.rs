@@ -7,6 +7,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use serde::de::DeserializeOwned;
 use wharf_catalog::{DatasetFilter, MetadataUpdate, NewDataset};
+use wharf_engine::check_origin;
 use wharf_model::{Dataset, Dialect, ErrorCode, WharfError, Workspace};
 
 use super::auth::Signed;
@@ -229,6 +230,7 @@ fn check_dataset(
         description: body.description.unwrap_or_default(),
         data_type: Some(native_data_type(&data_type).to_owned()),
         labels: labels_map(&labels),
+        origin: Some(Dialect::Pai),
     };
     Ok((new, profile, first))
 }
@@ -409,7 +411,7 @@ pub(crate) async fn update_dataset(
     let dataset_id = one_param(path)?;
     let workspace = &signed.workspace;
     let body: UpdateDatasetBody = parse_body(&signed.body)?;
-    let (mut dataset, profile) = dataset_of(&state, workspace, &dataset_id).await?;
+    let (mut dataset, profile) = dataset_to_change(&state, workspace, &dataset_id).await?;
     let name = non_empty(body.name);
     if let Some(name) = &name {
         check_name(name)?;
@@ -490,7 +492,7 @@ pub(crate) async fn delete_dataset(
     signed: Signed,
 ) -> Answered<Nothing> {
     let dataset_id = one_param(path)?;
-    let (dataset, _) = dataset_of(&state, &signed.workspace, &dataset_id).await?;
+    let (dataset, _) = dataset_to_change(&state, &signed.workspace, &dataset_id).await?;
     state
         .catalog
         .delete_dataset(&signed.workspace.id, &dataset.id)
@@ -504,7 +506,7 @@ pub(crate) async fn publish_dataset(
     signed: Signed,
 ) -> Answered<Nothing> {
     let dataset_id = one_param(path)?;
-    let (dataset, _) = dataset_of(&state, &signed.workspace, &dataset_id).await?;
+    let (dataset, _) = dataset_to_change(&state, &signed.workspace, &dataset_id).await?;
     update_profile(&state, &signed.workspace, &dataset, |p| {
         if p.accessibility != "PUBLIC" {
             p.accessibility = "PUBLIC".to_owned();
@@ -530,7 +532,7 @@ pub(crate) async fn create_dataset_labels(
             "[{\"Key\": \"...\", \"Value\": \"...\"}]",
         ));
     }
-    let (dataset, _) = dataset_of(&state, &signed.workspace, &dataset_id).await?;
+    let (dataset, _) = dataset_to_change(&state, &signed.workspace, &dataset_id).await?;
     let mut merged = dataset.labels.clone();
     merged.extend(labels_map(&labels));
     set_labels(&state, &signed.workspace, &dataset, merged).await
@@ -551,7 +553,7 @@ pub(crate) async fn delete_dataset_labels(
             "the keys to remove, separated by commas",
         ));
     }
-    let (dataset, _) = dataset_of(&state, &signed.workspace, &dataset_id).await?;
+    let (dataset, _) = dataset_to_change(&state, &signed.workspace, &dataset_id).await?;
     let mut kept = dataset.labels.clone();
     kept.retain(|k, _| !keys.contains(k));
     set_labels(&state, &signed.workspace, &dataset, kept).await
@@ -585,7 +587,7 @@ pub(crate) async fn create_version(
     let dataset_id = one_param(path)?;
     let workspace = &signed.workspace;
     let body: CreateVersionBody = parse_body(&signed.body)?;
-    let (dataset, profile) = dataset_of(&state, workspace, &dataset_id).await?;
+    let (dataset, profile) = dataset_to_change(&state, workspace, &dataset_id).await?;
     let data_source_type = one_of(
         "DataSourceType",
         &required(
@@ -772,7 +774,7 @@ pub(crate) async fn update_version(
         .data_count
         .map(|n| non_negative("DataCount", Some(n)))
         .transpose()?;
-    let (dataset, _) = dataset_of(&state, &signed.workspace, &dataset_id).await?;
+    let (dataset, _) = dataset_to_change(&state, &signed.workspace, &dataset_id).await?;
     update_profile(&state, &signed.workspace, &dataset, |p| {
         let version = version_mut(p, &dataset.id, &version_name)?;
         if let Some(options) = &options {
@@ -800,7 +802,7 @@ pub(crate) async fn delete_version(
     signed: Signed,
 ) -> Answered<Nothing> {
     let (dataset_id, version_name) = two_params(path)?;
-    let (dataset, _) = dataset_of(&state, &signed.workspace, &dataset_id).await?;
+    let (dataset, _) = dataset_to_change(&state, &signed.workspace, &dataset_id).await?;
     update_profile(&state, &signed.workspace, &dataset, |p| {
         version_mut(p, &dataset.id, &version_name)?;
         if p.versions.len() == 1 {
@@ -840,7 +842,7 @@ pub(crate) async fn create_version_labels(
             "[{\"Key\": \"...\", \"Value\": \"...\"}]",
         ));
     }
-    let (dataset, _) = dataset_of(&state, &signed.workspace, &dataset_id).await?;
+    let (dataset, _) = dataset_to_change(&state, &signed.workspace, &dataset_id).await?;
     update_profile(&state, &signed.workspace, &dataset, |p| {
         let version = version_mut(p, &dataset.id, &version_name)?;
         for label in &labels {
@@ -869,7 +871,7 @@ pub(crate) async fn delete_version_labels(
             "the label keys to remove, separated by commas",
         ));
     }
-    let (dataset, _) = dataset_of(&state, &signed.workspace, &dataset_id).await?;
+    let (dataset, _) = dataset_to_change(&state, &signed.workspace, &dataset_id).await?;
     update_profile(&state, &signed.workspace, &dataset, |p| {
         let version = version_mut(p, &dataset.id, &version_name)?;
         version
@@ -880,6 +882,17 @@ pub(crate) async fn delete_version_labels(
     })
     .await?;
     Ok(answer(Nothing {}))
+}
+
+/// [`dataset_of`] a request changes: refused when another dialect or the native API made it.
+pub(crate) async fn dataset_to_change(
+    state: &DialectState,
+    workspace: &Workspace,
+    dataset_id: &str,
+) -> Result<(Dataset, DatasetProfile), PaiError> {
+    let found = dataset_of(state, workspace, dataset_id).await?;
+    check_origin(&found.0, Some(Dialect::Pai))?;
+    Ok(found)
 }
 
 /// The dataset with this id in the workspace, and what PAI keeps of it; 201300003 otherwise.
@@ -1247,6 +1260,7 @@ mod tests {
             source_uri: None,
             labels: Default::default(),
             latest_version: 0,
+            origin: Some(Dialect::Pai),
             created_at: "2024-01-02T03:04:05.000Z".into(),
             updated_at: "2024-01-02T03:04:05.000Z".into(),
         };

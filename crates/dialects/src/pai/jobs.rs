@@ -8,14 +8,16 @@ use sha2::{Digest, Sha256};
 use wharf_catalog::NewFileRecord;
 use wharf_engine::{ImportRequest, submit_import};
 use wharf_formats::PLAIN;
-use wharf_model::{Dataset, ErrorCode, ImportOptions, Job, JobState, WharfError, Workspace};
+use wharf_model::{
+    Dataset, Dialect, ErrorCode, ImportOptions, Job, JobState, WharfError, Workspace,
+};
 use wharf_storage::SourceUri;
 
 use super::checks::one_of;
 use super::envelope::{CONFLICT, DATASET_ERROR, Nothing, PaiError, answer};
 use super::handlers::{
-    Answered, dataset_of, descending, one_param, paging, parse_body, two_params, update_profile,
-    version_mut,
+    Answered, dataset_of, dataset_to_change, descending, one_param, paging, parse_body, two_params,
+    update_profile, version_mut,
 };
 use super::wire::{
     CreateJobBody, DatasetProfile, JobCreated, JobList, JobRecord, JobView, ListJobsQuery,
@@ -111,7 +113,7 @@ pub(crate) async fn create_job(
             "JobSpec is not JSON: '{spec}'; expected a JSON string such as {{}}"
         )));
     }
-    let (dataset, profile) = dataset_of(&state, workspace, &dataset_id).await?;
+    let (dataset, profile) = dataset_to_change(&state, workspace, &dataset_id).await?;
     check_edition(&dataset.id, &profile)?;
     let version = match body.dataset_version.filter(|v| !v.trim().is_empty()) {
         Some(name) => profile
@@ -151,6 +153,7 @@ pub(crate) async fn create_job(
         data_type: None,
         credentials: None,
         connection,
+        dialect: Some(Dialect::Pai),
         options: ImportOptions {
             format: Some(PLAIN.to_owned()),
             import_annotations: false,
@@ -304,7 +307,7 @@ pub(crate) async fn stop_job(
 ) -> Answered<Nothing> {
     let (dataset_id, job_id) = two_params(path)?;
     let workspace = &signed.workspace;
-    let (dataset, profile) = dataset_of(&state, workspace, &dataset_id).await?;
+    let (dataset, profile) = dataset_to_change(&state, workspace, &dataset_id).await?;
     if !profile.jobs.iter().any(|j| j.dataset_job_id == job_id) {
         return Err(no_job(&dataset.id, &job_id));
     }

@@ -18,6 +18,10 @@ pub(crate) const NOT_FOUND: u32 = 404;
 pub(crate) const SERVER_ERROR: u32 = 500;
 pub(crate) const DATASET_NOT_EXISTS: u32 = 5308;
 pub(crate) const PROJECT_NOT_EXISTS: u32 = 5802;
+/// "No authority": the platform's refusal of what the caller may not change. The platform has
+/// no code for a dataset name taken by another's dataset (its 5801 and 5836 are a project's and
+/// a folder's); a dataset made through another API is not the caller's to change.
+pub(crate) const NO_AUTHORITY: u32 = 5837;
 /// The platform's business code for a file tree it cannot read.
 pub(crate) const TREE_MISALIGNED: u32 = 5710;
 
@@ -130,8 +134,13 @@ impl From<WharfError> for RosettaError {
             | ErrorCode::PayloadTooLarge
             | ErrorCode::StorageCredentialsRejected
             | ErrorCode::StorageBucketNotFound
+            // An endpoint that cannot be reached or answers with an error is the request's:
+            // its `externalStorage` names it.
+            | ErrorCode::StorageUnavailable
+            | ErrorCode::StorageError
             | ErrorCode::SourceEmpty => Self::illegal(e.message),
             ErrorCode::NotFound => Self::new(NOT_FOUND, e.message),
+            ErrorCode::AlreadyExists => Self::new(NO_AUTHORITY, e.message),
             _ => {
                 tracing::error!(code = %e.code, message = %e.message, "a Rosetta request failed");
                 Self::new(SERVER_ERROR, e.message)

@@ -7,7 +7,7 @@ use sha2::{Digest, Sha256};
 use wharf_catalog::{JobFilter, NewDataset, SampleQuery, validate_dataset_name};
 use wharf_engine::{ImportRequest, ValidateRequest, submit_import, validate_request};
 use wharf_formats::rosetta;
-use wharf_model::{ErrorCode, ImportOptions, JobState, ProblemCode, Severity};
+use wharf_model::{Dialect, ErrorCode, ImportOptions, Job, JobState, ProblemCode, Severity};
 use wharf_storage::Credentials;
 
 use super::VALIDATE_WITHIN;
@@ -133,6 +133,7 @@ async fn start(
             data_type: Some(data_type.to_owned()),
             credentials,
             connection: None,
+            dialect: Some(Dialect::Rosetta),
             options: ImportOptions {
                 format: Some(rosetta::FORMAT.to_owned()),
                 annotation_project: project,
@@ -193,6 +194,7 @@ async fn make_named(
                 description: name.to_owned(),
                 data_type: Some(data_type.to_owned()),
                 labels: Default::default(),
+                origin: Some(Dialect::Rosetta),
             },
         )
         .await;
@@ -281,10 +283,11 @@ pub(crate) async fn status(
         .items
         .into_iter()
         .next();
-    let status = match latest.as_ref().map(|j| j.state) {
-        Some(JobState::Queued | JobState::Running) => BUILDING,
-        Some(JobState::Failed | JobState::Cancelled) => ERROR,
-        Some(JobState::Succeeded | JobState::Partial) | None => READY,
+    let status = match latest.as_ref().map(|j| (j.state, j.counters)) {
+        Some((JobState::Queued | JobState::Running, _)) => BUILDING,
+        Some((JobState::Failed | JobState::Cancelled, _)) => ERROR,
+        Some((JobState::Partial, counters)) if counters.imported + counters.unchanged == 0 => ERROR,
+        Some((JobState::Succeeded | JobState::Partial, _)) | None => READY,
     };
     let mut mapping_list = Vec::new();
     if status == READY {
@@ -340,14 +343,89 @@ pub(crate) async fn status(
             Vec::new()
         });
     }
+    let error_message = match latest {
+        Some(job) if job.state == JobState::Partial => {
+            Some(failed_items(&state, &workspace.id, &job).await?)
+        }
+        Some(job) if status == ERROR => job.error_message,
+        _ => None,
+    };
     Ok(Success(StatusData {
         status,
         dataset_id: dataset.id,
         mapping_list,
         success_task_list,
         error_data_id_list,
-        error_message: latest
-            .filter(|_| status == ERROR)
-            .and_then(|j| j.error_message),
+        error_message,
     }))
+}
+
+/// Failed items named in a status' `errorMessage`; the rest are counted.
+const NAMED_FAILURES: usize = 10;
+/// Pages of item errors looked through for them: warnings come between errors, and a status
+/// answer must stay cheap however many the job has.
+const FAILURE_PAGES: usize = 5;
+
+/// `errorMessage` of a dataset whose import ended with failed items (Wharf's `partial`).
+///
+/// The platform's status has no state for "ready, but some data items are missing": its
+/// statuses are 1 BUILDING, 2 READY and -1 ERROR, and its `status` data documents no error
+/// field. Xtreme1, whose sensor trees are the platform's nearest kin, ends such an upload
+/// `PARSE_COMPLETED` with an `errorMessage` listing what was left out, and shows it as "Success
+/// with error"; Wharf's status already carries `errorMessage` for ERROR. So a partial import
+/// is READY, since its `mappingList` holds every item that was imported and a script can use
+/// them, with this `errorMessage`, which a script that only reads `status` ignores and one
+/// that checks it finds: how many items failed and, for the first ones, the file and what was
+/// wrong with it. An import in which every item failed leaves no data to use: that is ERROR,
+/// with the same message. Failed items have no data id, so `errorDataIdList` (items of an
+/// annotation request that got no task) cannot hold them.
+async fn failed_items(
+    state: &DialectState,
+    workspace_id: &str,
+    job: &Job,
+) -> Result<String, RosettaError> {
+    let mut named = Vec::new();
+    let mut after = None;
+    for _ in 0..FAILURE_PAGES {
+        let page = state
+            .catalog
+            .list_job_errors(workspace_id, &job.id, after, 1000)
+            .await?;
+        let room = NAMED_FAILURES - named.len();
+        named.extend(
+            page.items
+                .iter()
+                .filter(|e| e.severity == Severity::Error)
+                .take(room)
+                // The messages of files' faults name the file; a reader's may not.
+                .map(|e| {
+                    if e.message.contains(e.path.as_str()) {
+                        e.message.clone()
+                    } else {
+                        format!("{}: {}", e.path, e.message)
+                    }
+                }),
+        );
+        after = page.next.and_then(|next| next.parse().ok());
+        if named.len() >= NAMED_FAILURES || after.is_none() {
+            break;
+        }
+    }
+    let failed = job.counters.failed;
+    let mut message = format!(
+        "{failed} data item{} could not be imported and {} not in the dataset",
+        if failed == 1 { "" } else { "s" },
+        if failed == 1 { "is" } else { "are" },
+    );
+    let unnamed = failed - named.len() as i64;
+    let listed = format!("listed by GET /v1/jobs/{}/errors", job.id);
+    match (named.is_empty(), unnamed > 0) {
+        (true, _) => message.push_str(&format!("; they are {listed}")),
+        (false, false) => message.push_str(&format!(": {}", named.join("; "))),
+        (false, true) => message.push_str(&format!(
+            ": {}; and {unnamed} more, {listed}",
+            named.join("; ")
+        )),
+    }
+    Ok(message)
 }

@@ -31,9 +31,12 @@
 //!   description, so the same name always finds the same dataset.
 //! - **Ids**: `datasetId` and `dataId` are Wharf's ids (strings, as the platform's are);
 //!   `projectId` and `taskId` are integers, as the platform's are.
-//! - **Status**: 1 BUILDING while the job is queued or running, 2 READY when it succeeded
-//!   (some items may have failed; they are the job's errors), -1 ERROR when it failed or was
-//!   cancelled.
+//! - **Status**: 1 BUILDING while the job is queued or running, 2 READY when it succeeded,
+//!   -1 ERROR when it failed or was cancelled. The platform has no state for an import in which
+//!   some items failed (a corrupt `.pcd` or `.jpg`): it is READY with every imported item in
+//!   `mappingList`, and `errorMessage` says how many items failed and names the first ones'
+//!   files and problems, as Xtreme1's "Success with error" does; when every item
+//!   failed it is ERROR with that message (see `handlers::failed_items`).
 //! - **`errorDataIdList`** lists the data items of the import that already had a task in the
 //!   project from an earlier request, and so got no new one.
 //! - **HTTP status**: the platform's codes that are HTTP statuses (400, 401, 402, 403, 404, 500)

@@ -84,7 +84,8 @@ pub(crate) struct StatusData {
     pub success_task_list: Option<Vec<TaskRef>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error_data_id_list: Option<Vec<String>>,
-    /// Why the import failed, when it did.
+    /// Why the import failed, when it did; when some data items failed, how many and which
+    /// (the status is then READY, or ERROR if every item failed).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
 }

@@ -70,6 +70,7 @@ pub(crate) async fn create_dataset(
         description: body.description,
         data_type: body.data_type,
         labels: body.labels,
+        origin: None,
     };
     Ok((
         StatusCode::CREATED,
