@@ -642,6 +642,8 @@ on_both_catalogs!(
     any_name_the_platform_takes_finds_its_dataset_again,
     requests_are_refused_as_the_platform_refuses_them,
     an_annotation_request_makes_one_task_per_data_item,
+    a_gs_url_is_read_at_the_s3_endpoint_its_vendor_names,
+    a_dataset_made_through_another_api_is_never_imported_into,
 );
 
 async fn any_name_the_platform_takes_finds_its_dataset_again(db: Db) {
@@ -683,5 +685,106 @@ async fn any_name_the_platform_takes_finds_its_dataset_again(db: Db) {
     assert_eq!(
         dataset["latest_version"], 1,
         "unchanged files make no new version: {dataset}"
+    );
+}
+
+/// The platform's own examples name `gs://` URLs, and its external storage "follows the S3
+/// protocol": with `vendorType` S3 and an endpoint, the bucket is read there with S3's
+/// protocol. An endpoint that refuses the keys or cannot be reached is a client error.
+async fn a_gs_url_is_read_at_the_s3_endpoint_its_vendor_names(db: Db) {
+    let wharf = Wharf::new(db).await;
+    let keys = wharf.create_key_pair("team", "rosetta");
+    let server = wharf.serve(&[]);
+    let bucket = s3_bucket(&sensor_tree()).await;
+    let mut body = import_body(&bucket, "from-gs");
+    body["resourceUrl"] = json!(format!("gs://{bucket}/drive/"));
+    body["externalStorage"]["vendorType"] = json!("S3");
+    let (status, started) = rosetta(
+        &server,
+        &keys,
+        "POST",
+        "/rosetta-open/dataset/import/async",
+        Some(body.clone()),
+    )
+    .await;
+    assert_eq!(status, 200, "{started}");
+    assert_envelope(&started, 200, true);
+    let dataset_id = started["data"]["datasetId"].as_str().unwrap().to_owned();
+    let ready = wait_ready(&server, &keys, &dataset_id).await;
+    assert_eq!(ready["data"]["status"], 2, "READY: {ready}");
+    assert_eq!(
+        ready["data"]["mappingList"].as_array().map(Vec::len),
+        Some(4),
+        "{ready}"
+    );
+
+    let mut refused_keys = body.clone();
+    refused_keys["name"] = json!("wrong-keys");
+    refused_keys["externalStorage"]["secreteKey"] = json!("not-the-secret");
+    let mut unreachable = body.clone();
+    unreachable["name"] = json!("nowhere");
+    unreachable["externalStorage"]["endpoint"] = json!("http://127.0.0.1:9");
+    for (what, request) in [("refused keys", refused_keys), ("unreachable", unreachable)] {
+        let (status, answer) = rosetta(
+            &server,
+            &keys,
+            "POST",
+            "/rosetta-open/dataset/import/async",
+            Some(request),
+        )
+        .await;
+        assert_eq!(status, 400, "{what}: a client error: {answer}");
+        assert_envelope(&answer, 400, false);
+        assert!(
+            answer["message"]
+                .as_str()
+                .is_some_and(|m| m.contains(&bucket) || m.contains("127.0.0.1")),
+            "{what}: the message names the storage: {answer}"
+        );
+        assert!(!answer.to_string().contains("not-the-secret"), "{answer}");
+    }
+}
+
+/// A Rosetta import named like a dataset made through the native API refuses rather than
+/// import into it: the platform's "no authority", naming who made it.
+async fn a_dataset_made_through_another_api_is_never_imported_into(db: Db) {
+    let wharf = Wharf::new(db).await;
+    let keys = wharf.create_key_pair("team", "rosetta");
+    let api_key = wharf.create_key("team");
+    let server = wharf.serve(&[]);
+    let bucket = s3_bucket(&sensor_tree()).await;
+    let (status, native) = server
+        .send(
+            "POST",
+            "/v1/datasets",
+            Some(&api_key),
+            Some(json!({"name": "shared", "data_type": "point_cloud"})),
+        )
+        .await;
+    assert_eq!(status, 201, "{native}");
+    let (status, refused) = rosetta(
+        &server,
+        &keys,
+        "POST",
+        "/rosetta-open/dataset/import/async",
+        Some(import_body(&bucket, "shared")),
+    )
+    .await;
+    assert_eq!(status, 200, "business codes come with 200: {refused}");
+    assert_envelope(&refused, 5837, false);
+    assert!(
+        refused["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("'shared'") && m.contains("Wharf's own API")),
+        "{refused}"
+    );
+    let after = server.get("/v1/datasets/shared", &api_key).await;
+    assert_eq!(
+        (
+            after["latest_version"].as_i64(),
+            after["source_uri"].clone()
+        ),
+        (Some(0), Value::Null),
+        "untouched: {after}"
     );
 }

@@ -104,6 +104,10 @@ async fn start(
     let credentials = body.external_storage.map(|s| Credentials {
         access_key_id: s.access_key,
         secret_access_key: s.secrete_key,
+        protocol: s
+            .endpoint
+            .as_ref()
+            .map(|_| protocol_of_vendor(s.vendor_type.as_deref()).to_owned()),
         endpoint: s.endpoint,
         ..Credentials::default()
     });
@@ -166,6 +170,21 @@ fn native_name(name: &str) -> Option<String> {
         .collect();
     let hash = &hex::encode(Sha256::digest(name.as_bytes()))[..8];
     Some(format!("r{readable}-{hash}"))
+}
+
+/// The store protocol an `externalStorage` endpoint speaks, from its `vendorType`. The
+/// platform reads "your own storage which follow the S3 protocol" there, whatever the scheme of
+/// `resourceUrl` (`gs://` in its examples): S3 unless the vendor names another store's own
+/// protocol.
+fn protocol_of_vendor(vendor: Option<&str>) -> &'static str {
+    let vendor = vendor.unwrap_or_default().trim().to_ascii_lowercase();
+    match vendor.as_str() {
+        "gcs" | "gs" | "google" => "gcs",
+        "azure" | "azblob" => "azblob",
+        "oss" | "aliyun" | "alibaba" => "oss",
+        "obs" | "huawei" => "obs",
+        _ => "s3",
+    }
 }
 
 /// Makes the dataset Wharf calls `native` unless it is there, with the platform's `name` as

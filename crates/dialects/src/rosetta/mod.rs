@@ -44,8 +44,10 @@
 //!   envelope, as the platform documents them.
 //! - **`externalStorage`** (`accessKey`, `secreteKey` as spelled, `endpoint`, `vendorType`)
 //!   becomes the job's own credentials: sealed while it runs, erased when it ends, never
-//!   returned or logged. `vendorType` is informational: the scheme of `resourceUrl` says which
-//!   storage it is.
+//!   returned or logged. The platform reads such storage "which follow the S3 protocol": with
+//!   an `endpoint`, the bucket of `resourceUrl` (`gs://...` in the platform's examples) is read
+//!   at that endpoint with S3's protocol, unless `vendorType` names another store (GCS, OSS,
+//!   OBS, Azure). An endpoint that cannot be reached or refuses the keys is 400, not 500.
 
 mod auth;
 mod envelope;
