@@ -29,6 +29,8 @@ pub struct NewDataset {
     pub labels: BTreeMap<String, String>,
     /// The dialect making it; none for the native API.
     pub origin: Option<Dialect>,
+    /// An id in the shape the dialect's platform gives its ids; made here when none.
+    pub id: Option<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -86,7 +88,10 @@ impl Catalog {
         validate_dataset_name(&new.name)?;
         let data_type = new.data_type.unwrap_or_else(|| "common".to_owned());
         validate_data_type(&data_type)?;
-        let id = new_id();
+        let id = match new.id {
+            Some(id) => crate::check_id(id)?,
+            None => new_id(),
+        };
         let now = now_ms();
         let labels =
             serde_json::to_string(&new.labels).map_err(|e| WharfError::internal(e.to_string()))?;

@@ -50,6 +50,8 @@ pub struct NewJob {
     /// The job's own credentials, sealed with the catalog's cipher.
     pub credentials_sealed: Option<String>,
     pub options: ImportOptions,
+    /// An id in the shape the dialect's platform gives its ids; made here when none.
+    pub id: Option<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -169,7 +171,10 @@ const CLAIM_POSTGRES: &str = claim_sql!(" FOR UPDATE SKIP LOCKED");
 
 impl Catalog {
     pub async fn create_job(&self, workspace_id: &str, new: NewJob) -> WharfResult<Job> {
-        let id = new_id();
+        let id = match new.id {
+            Some(id) => crate::check_id(id)?,
+            None => new_id(),
+        };
         let now = now_ms();
         let options =
             serde_json::to_string(&new.options).map_err(|e| WharfError::internal(e.to_string()))?;

@@ -179,6 +179,21 @@ pub(crate) fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }
 
+/// An id a caller chose: 1 to 128 ASCII letters, digits, `-` and `_`, safe in a URL path.
+pub(crate) fn check_id(id: String) -> WharfResult<String> {
+    let fits = (1..=128).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_'));
+    if fits {
+        Ok(id)
+    } else {
+        Err(WharfError::internal(format!(
+            "the id '{id}' is not 1 to 128 letters, digits, '-' or '_'"
+        )))
+    }
+}
+
 pub(crate) fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }

@@ -227,6 +227,7 @@ async fn import(args: ImportArgs, target: &Target) -> Result<ExitCode> {
         credentials,
         connection: args.connection,
         dialect: None,
+        job_id: None,
         options: ImportOptions {
             format: args.format,
             probe_images: !args.no_probe,

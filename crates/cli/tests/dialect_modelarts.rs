@@ -1193,6 +1193,19 @@ async fn obs_paths_read_through_connections_and_every_answer_has_a_request_id(db
     assert_eq!(status, 201, "{created}");
     assert!(is_request_id(&id), "{id:?}");
     let dataset_id = created["dataset_id"].as_str().unwrap();
+    // The platform's shapes: an alphanumeric dataset id, and task ids made of it, `_` and a
+    // suffix (its example: `gfghHSokody6AJigS5A_m1dYqOw8vWCAznw1V28`).
+    assert!(
+        dataset_id.len() == 19 && dataset_id.bytes().all(|b| b.is_ascii_alphanumeric()),
+        "{dataset_id}"
+    );
+    let task_id = created["import_task_id"].as_str().unwrap();
+    assert!(
+        task_id
+            .strip_prefix(&format!("{dataset_id}_"))
+            .is_some_and(|suffix| suffix.len() == 19),
+        "{task_id}"
+    );
     let task = client
         .wait_task(dataset_id, created["import_task_id"].as_str().unwrap())
         .await;

@@ -1210,6 +1210,16 @@ async fn the_official_python_sdk_works_unchanged(db: Db) {
         .as_str()
         .unwrap()
         .to_owned();
+    // The platform's id shapes: `d-...` datasets and `dsjob-...` jobs.
+    let shaped = |id: &str, prefix: &str| {
+        id.strip_prefix(prefix).is_some_and(|rest| {
+            !rest.is_empty()
+                && rest
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+    };
+    assert!(shaped(&id, "d-"), "{id}");
     let dataset = answer("get_dataset");
     assert_eq!(dataset["DatasetId"], id.as_str(), "{dataset}");
     assert_eq!(dataset["Name"], "sdk-猫", "{dataset}");
@@ -1238,7 +1248,9 @@ async fn the_official_python_sdk_works_unchanged(db: Db) {
     assert_eq!(job["TotalFileCount"], 3, "{job}");
     assert_eq!(job["JobAction"], "FileMetaBuild", "{job}");
     assert!(
-        answer("create_dataset_job")["DatasetJobId"].is_string(),
+        answer("create_dataset_job")["DatasetJobId"]
+            .as_str()
+            .is_some_and(|job| shaped(job, "dsjob-")),
         "{stdout}"
     );
     let files = answer("list_dataset_file_metas");

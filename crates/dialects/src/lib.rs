@@ -48,6 +48,28 @@ pub fn router(state: DialectState) -> Router {
         .with_state(state)
 }
 
+/// A random id of `len` characters drawn from `alphabet`, in the shape a platform gives its
+/// ids (PAI's `d-` + lowercase letters and digits, ModelArts' mixed-case ones).
+pub(crate) fn random_id(len: usize, alphabet: &[u8]) -> String {
+    let mut raw = vec![0u8; len];
+    if getrandom::fill(&mut raw).is_err() {
+        // Without randomness: the time's digits, still unique enough for one id a request.
+        let now = chrono::Utc::now().timestamp_nanos_opt().unwrap_or_default();
+        for (i, byte) in raw.iter_mut().enumerate() {
+            *byte = (now >> ((i % 8) * 8)) as u8 ^ i as u8;
+        }
+    }
+    raw.iter()
+        .map(|b| char::from(alphabet[usize::from(*b) % alphabet.len()]))
+        .collect()
+}
+
+/// Lowercase letters and digits.
+pub(crate) const LOWER_ALPHANUMERIC: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+/// Letters of both cases and digits.
+pub(crate) const ALPHANUMERIC: &[u8] =
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
 /// A request id as the platforms print them: 32 lowercase hex digits.
 pub(crate) fn request_id() -> String {
     let mut raw = [0u8; 16];

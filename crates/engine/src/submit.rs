@@ -37,6 +37,9 @@ pub struct ImportRequest {
     /// dataset as its own); none for the native API, which may import into any.
     #[serde(skip)]
     pub dialect: Option<Dialect>,
+    /// The job's id in the shape the dialect's platform gives its ids; made when none.
+    #[serde(skip)]
+    pub job_id: Option<String>,
 }
 
 fn yes() -> bool {
@@ -138,6 +141,7 @@ pub async fn submit_import(
                 connection_id: connection.map(|c| c.id),
                 credentials_sealed,
                 options: request.options,
+                id: request.job_id,
             },
         )
         .await

@@ -28,7 +28,11 @@ use super::wire::{
     LabelFormat, LabelFormatView, LabelRef, PageQuery, SchemaMap, TaskCreated, default_data_format,
     default_workspace_id,
 };
-use crate::DialectState;
+use crate::{ALPHANUMERIC, DialectState, random_id};
+
+/// Characters of the platform's dataset ids (its examples: `gfghHSokody6AJigS5A`), and of a
+/// task id's own suffix.
+const DATASET_ID_LENGTH: usize = 19;
 
 /// Dataset types: the code, what the platform calls it, and Wharf's data type.
 const DATASET_TYPES: &[(i64, &str, &str)] = &[
@@ -265,6 +269,7 @@ fn check_dataset(
         description,
         data_type: Some(data_type.to_owned()),
         origin: Some(Dialect::Modelarts),
+        id: Some(random_id(DATASET_ID_LENGTH, ALPHANUMERIC)),
         ..NewDataset::default()
     };
     Ok((new, profile, import))
@@ -558,6 +563,7 @@ async fn plan_import(
         credentials: None,
         connection,
         dialect: Some(Dialect::Modelarts),
+        job_id: None,
         options: ImportOptions {
             format: Some(format),
             import_samples: body.import_samples.unwrap_or(true),
@@ -637,8 +643,14 @@ async fn submit(
     dataset: &Dataset,
     request: ImportRequest,
 ) -> Result<Job, ModelArtsError> {
+    // The platform's task ids are the dataset's id, `_` and a suffix of their own.
     let request = ImportRequest {
         dataset: dataset.id.clone(),
+        job_id: Some(format!(
+            "{}_{}",
+            dataset.id,
+            random_id(DATASET_ID_LENGTH, ALPHANUMERIC)
+        )),
         ..request
     };
     let job = submit_import(&state.catalog, state.engine.policy(), workspace_id, request)

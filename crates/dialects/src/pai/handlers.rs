@@ -8,6 +8,8 @@ use axum::http::StatusCode;
 use serde::de::DeserializeOwned;
 use wharf_catalog::{DatasetFilter, MetadataUpdate, NewDataset};
 use wharf_engine::check_origin;
+
+use crate::{LOWER_ALPHANUMERIC, random_id};
 use wharf_model::{Dataset, Dialect, ErrorCode, WharfError, Workspace};
 
 use super::auth::Signed;
@@ -231,6 +233,8 @@ fn check_dataset(
         data_type: Some(native_data_type(&data_type).to_owned()),
         labels: labels_map(&labels),
         origin: Some(Dialect::Pai),
+        // PAI's dataset ids read `d-` and lowercase letters and digits.
+        id: Some(format!("d-{}", random_id(18, LOWER_ALPHANUMERIC))),
     };
     Ok((new, profile, first))
 }

@@ -23,7 +23,7 @@ use super::wire::{
     CreateJobBody, DatasetProfile, JobCreated, JobList, JobRecord, JobView, ListJobsQuery,
     VersionRecord,
 };
-use crate::DialectState;
+use crate::{DialectState, LOWER_ALPHANUMERIC, random_id};
 
 /// The platform's job actions; Wharf serves the first.
 const JOB_ACTIONS: &[&str] = &[
@@ -154,6 +154,8 @@ pub(crate) async fn create_job(
         credentials: None,
         connection,
         dialect: Some(Dialect::Pai),
+        // PAI's dataset job ids read `dsjob-` and lowercase letters and digits.
+        job_id: Some(format!("dsjob-{}", random_id(18, LOWER_ALPHANUMERIC))),
         options: ImportOptions {
             format: Some(PLAIN.to_owned()),
             import_annotations: false,

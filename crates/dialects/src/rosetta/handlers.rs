@@ -138,6 +138,7 @@ async fn start(
             credentials,
             connection: None,
             dialect: Some(Dialect::Rosetta),
+            job_id: None,
             options: ImportOptions {
                 format: Some(rosetta::FORMAT.to_owned()),
                 annotation_project: project,
@@ -214,6 +215,7 @@ async fn make_named(
                 data_type: Some(data_type.to_owned()),
                 labels: Default::default(),
                 origin: Some(Dialect::Rosetta),
+                id: None,
             },
         )
         .await;

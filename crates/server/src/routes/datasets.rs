@@ -71,6 +71,7 @@ pub(crate) async fn create_dataset(
         data_type: body.data_type,
         labels: body.labels,
         origin: None,
+        id: None,
     };
     Ok((
         StatusCode::CREATED,
