@@ -7,7 +7,9 @@ use sha2::{Digest, Sha256};
 use wharf_catalog::{JobFilter, NewDataset, SampleQuery, validate_dataset_name};
 use wharf_engine::{ImportRequest, ValidateRequest, submit_import, validate_request};
 use wharf_formats::rosetta;
-use wharf_model::{Dialect, ErrorCode, ImportOptions, Job, JobState, ProblemCode, Severity};
+use wharf_model::{
+    Dialect, ErrorCode, ImportOptions, Job, JobState, ProblemCode, Severity, Workspace,
+};
 use wharf_storage::Credentials;
 
 use super::VALIDATE_WITHIN;
@@ -46,14 +48,29 @@ pub(crate) async fn annotation_import(
 ) -> Result<Success<ImportData>, RosettaError> {
     let Json(body) = body.map_err(|e| RosettaError::illegal(e.body_text()))?;
     let dataset_id = start(&state, &workspace.id, body, true).await?;
-    // The tasks are made when the import is done; the status lists them then.
-    Ok(Success(ImportData {
-        dataset_id,
-        status: BUILDING,
-        success_task_list: Some(Vec::new()),
-        error_data_id_list: Some(Vec::new()),
-    }))
+    // The platform's answer lists the tasks made (the seed's example fills both lists), so a
+    // script may read them at once: the answer waits a while for the import, whose end makes
+    // the tasks. An import still running then answers BUILDING with empty lists, and the
+    // status lists the tasks once it is done.
+    let deadline = tokio::time::Instant::now() + ANSWER_TASKS_WITHIN;
+    loop {
+        let now = status_of(&state, &workspace, &dataset_id).await?;
+        if now.status != BUILDING || tokio::time::Instant::now() >= deadline {
+            return Ok(Success(ImportData {
+                dataset_id,
+                status: now.status,
+                success_task_list: Some(now.success_task_list.unwrap_or_default()),
+                error_data_id_list: Some(now.error_data_id_list.unwrap_or_default()),
+            }));
+        }
+        tokio::time::sleep(TASKS_POLL).await;
+    }
 }
+
+/// How long an annotation request waits for its import to end, to answer with its tasks.
+const ANSWER_TASKS_WITHIN: std::time::Duration = std::time::Duration::from_secs(20);
+/// How often it looks.
+const TASKS_POLL: std::time::Duration = std::time::Duration::from_millis(100);
 
 /// Checks a request, its tree, and queues the import. Returns the dataset's id.
 async fn start(
@@ -278,6 +295,15 @@ pub(crate) async fn status(
     let Some(dataset_id) = query.dataset_id.filter(|id| !id.trim().is_empty()) else {
         return Err(RosettaError::illegal("datasetId is required"));
     };
+    Ok(Success(status_of(&state, &workspace, &dataset_id).await?))
+}
+
+/// A dataset's status as `GET /dataset/status` answers it.
+async fn status_of(
+    state: &DialectState,
+    workspace: &Workspace,
+    dataset_id: &str,
+) -> Result<StatusData, RosettaError> {
     let not_exists = || {
         RosettaError::new(
             DATASET_NOT_EXISTS,
@@ -371,14 +397,14 @@ pub(crate) async fn status(
         Some(job) if status == ERROR => job.error_message,
         _ => None,
     };
-    Ok(Success(StatusData {
+    Ok(StatusData {
         status,
         dataset_id: dataset.id,
         mapping_list,
         success_task_list,
         error_data_id_list,
         error_message,
-    }))
+    })
 }
 
 /// Failed items named in a status' `errorMessage`; the rest are counted.

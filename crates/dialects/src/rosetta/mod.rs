@@ -37,8 +37,13 @@
 //!   `mappingList`, and `errorMessage` says how many items failed and names the first ones'
 //!   files and problems, as Xtreme1's "Success with error" does; when every item
 //!   failed it is ERROR with that message (see `handlers::failed_items`).
-//! - **`errorDataIdList`** lists the data items of the import that already had a task in the
-//!   project from an earlier request, and so got no new one.
+//! - **`successTaskList`** lists the task made for each data item, and **`errorDataIdList`**
+//!   the data items of the import that already had a task in the project from an earlier
+//!   request, and so got no new one. Tasks are made when the import ends, and the seed's
+//!   answer to `POST /dataset/annotation/import/async` shows both lists filled: that answer
+//!   waits up to 20 s for the import and then fills them, with the status it ended in. An
+//!   import still running then is answered BUILDING with both lists empty, and
+//!   `GET /dataset/status` lists them once it is done.
 //! - **HTTP status**: the platform's codes that are HTTP statuses (400, 401, 402, 403, 404, 500)
 //!   are also sent as the status; business codes (5308, 5710, 5802, ...) come with 200, in the
 //!   envelope, as the platform documents them.
