@@ -312,7 +312,7 @@ async fn status_of(
     };
     let dataset = state
         .catalog
-        .find_dataset(&workspace.id, &dataset_id)
+        .find_dataset(&workspace.id, dataset_id)
         .await?
         .filter(|d| d.id == dataset_id)
         .ok_or_else(not_exists)?;
@@ -392,7 +392,7 @@ async fn status_of(
     }
     let error_message = match latest {
         Some(job) if job.state == JobState::Partial => {
-            Some(failed_items(&state, &workspace.id, &job).await?)
+            Some(failed_items(state, &workspace.id, &job).await?)
         }
         Some(job) if status == ERROR => job.error_message,
         _ => None,
