@@ -989,6 +989,7 @@ async fn the_official_python_signer_is_accepted(db: Db) {
             &format!("/{bucket}/cats/"),
             &format!("/{bucket}/output/"),
             &format!("s3://{bucket}/set/V001.manifest"),
+            &common::unique("no-such-bucket"),
         ],
         &[
             ("HUAWEICLOUD_SDK_AK", &keys.access),
@@ -1011,6 +1012,24 @@ async fn the_official_python_signer_is_accepted(db: Db) {
     assert_eq!(dataset["dataset_name"], "signed-by-sdk", "{dataset}");
     assert_eq!(dataset["total_sample_count"], 5, "{dataset}");
     assert_eq!(dataset["annotated_sample_count"], 5, "{dataset}");
+    // The SDK's own exceptions: client errors, each with the answer's request id.
+    for (step, code) in [
+        ("missing_dataset", &["ModelArts.4352"][..]),
+        ("missing_bucket", &["ModelArts.4311", "ModelArts.4314"][..]),
+    ] {
+        let raised = client.answer(step);
+        assert_eq!(raised["exception"], "ClientRequestException", "{raised}");
+        assert!(
+            code.contains(&raised["error_code"].as_str().unwrap_or_default()),
+            "{raised}"
+        );
+        assert!(
+            raised["request_id"]
+                .as_str()
+                .is_some_and(|id| id.len() == 32),
+            "the SDK finds the request id: {raised}"
+        );
+    }
 }
 
 on_both_catalogs!(

@@ -2,10 +2,13 @@
 signer (huaweicloudsdkcore), sent with requests.
 
 Makes an image classification dataset from a folder (which queues its import), waits for that
-import, then imports a manifest into the dataset and waits again. Prints one JSON object a line:
-each answer the steps got. Exits 1 at the first answer that is not what the platform documents.
+import, then imports a manifest into the dataset and waits again. Then makes two requests the
+service refuses and turns each answer into the exception the SDK's clients raise, with the
+SDK's own handler: a dataset that does not exist, and a dataset from a bucket that does not.
+Prints one JSON object a line: each answer the steps got. Exits 1 at the first answer that is
+not what the platform documents.
 
-    modelarts_client.py ENDPOINT PROJECT_ID DATASET_NAME DATA_PATH WORK_PATH MANIFEST_PATH
+    modelarts_client.py ENDPOINT PROJECT_ID DATASET_NAME DATA_PATH WORK_PATH MANIFEST_PATH MISSING_BUCKET
 
 The key pair comes from HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK, the SDK's own variables.
 """
@@ -18,6 +21,8 @@ import time
 try:
     import requests
     from huaweicloudsdkcore.auth.credentials import BasicCredentials
+    from huaweicloudsdkcore.exceptions.exception_handler import DefaultExceptionHandler
+    from huaweicloudsdkcore.exceptions.exceptions import ClientRequestException, ServerResponseException
     from huaweicloudsdkcore.sdk_request import SdkRequest
     from huaweicloudsdkcore.signer.signer import Signer
 except ImportError as e:
@@ -28,6 +33,12 @@ TERMINAL = ("COMPLETED", "FAILED")
 
 def call(endpoint, credentials, method, path, body=None, query=None):
     """Signs and sends one request; returns the status and the JSON answer."""
+    response = send(endpoint, credentials, method, path, body, query)
+    return response.status_code, response.json()
+
+
+def send(endpoint, credentials, method, path, body=None, query=None):
+    """Signs and sends one request; returns the response."""
     schema, host = endpoint.split("://", 1)
     headers = {"Content-Type": "application/json;charset=UTF-8", "X-Project-Id": credentials.project_id}
     request = SdkRequest(
@@ -47,7 +58,24 @@ def call(endpoint, credentials, method, path, body=None, query=None):
         data=request.body or None,
         timeout=60,
     )
-    return response.status_code, response.json()
+    return response
+
+
+def refused(step, endpoint, credentials, method, path, body=None):
+    """Reports the exception the SDK raises for a refused request: its kind, status, code,
+    message and request id, which the SDK takes from the X-Request-Id header."""
+    response = send(endpoint, credentials, method, path, body)
+    try:
+        DefaultExceptionHandler().handle_exception(None, response)
+    except (ClientRequestException, ServerResponseException) as e:
+        report(step, e.status_code, {
+            "exception": type(e).__name__,
+            "request_id": e.request_id,
+            "error_code": e.error_code,
+            "error_msg": e.error_msg,
+        })
+        return
+    sys.exit(f"{step}: HTTP {response.status_code} raised no exception")
 
 
 def report(step, status, answer):
@@ -74,7 +102,7 @@ def wait(endpoint, credentials, project, dataset_id, task_id):
 
 
 def main():
-    endpoint, project, name, data_path, work_path, manifest_path = sys.argv[1:7]
+    endpoint, project, name, data_path, work_path, manifest_path, missing = sys.argv[1:8]
     credentials = BasicCredentials(
         os.environ["HUAWEICLOUD_SDK_AK"], os.environ["HUAWEICLOUD_SDK_SK"], project
     )
@@ -122,6 +150,22 @@ def main():
     expect("list_import_tasks", status, tasks, 200)
     status, dataset = call(endpoint, credentials, "GET", f"/v2/{project}/datasets/{dataset_id}")
     expect("dataset", status, dataset, 200)
+
+    refused("missing_dataset", endpoint, credentials, "GET", f"/v2/{project}/datasets/nope")
+    refused(
+        "missing_bucket",
+        endpoint,
+        credentials,
+        "POST",
+        f"/v2/{project}/datasets",
+        body={
+            "dataset_name": "nowhere",
+            "dataset_type": 0,
+            "data_sources": [{"data_type": 0, "data_path": f"/{missing}/cats/"}],
+            "work_path": f"/{missing}/output/",
+            "work_path_type": 0,
+        },
+    )
 
 
 if __name__ == "__main__":
