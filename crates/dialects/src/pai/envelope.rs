@@ -216,6 +216,13 @@ fn code_of(code: ErrorCode) -> (StatusCode, &'static str) {
             (StatusCode::FORBIDDEN, FORBIDDEN)
         }
         ErrorCode::NotFound | ErrorCode::AlreadyExists => (StatusCode::BAD_REQUEST, DATASET_ERROR),
+        // A store that refuses the keys, has no such bucket or cannot be reached is the
+        // request's `Uri` or the connection's, not the service's.
+        ErrorCode::StorageCredentialsRejected
+        | ErrorCode::StorageBucketNotFound
+        | ErrorCode::StorageUnavailable
+        | ErrorCode::StorageError
+        | ErrorCode::SourceEmpty => (StatusCode::BAD_REQUEST, INVALID_PARAMETER),
         ErrorCode::Conflict => (StatusCode::CONFLICT, CONFLICT),
         _ => (StatusCode::INTERNAL_SERVER_ERROR, INTERNAL),
     }
