@@ -1875,4 +1875,49 @@ on_both_catalogs!(
     the_official_python_sdk_works_unchanged,
     file_metadata_is_built_from_a_version_and_kept,
     failed_and_stopped_builds_say_why,
+    a_dataset_made_through_another_api_is_seen_but_never_changed,
 );
+
+/// A natively made dataset is seen through PAI but never changed by it: every call that
+/// would change it is refused with the platform's dataset error, naming who made it.
+async fn a_dataset_made_through_another_api_is_seen_but_never_changed(db: Db) {
+    let wharf = Wharf::new(db).await;
+    let keys = wharf.create_key_pair("team", "pai");
+    let api_key = wharf.create_key("team");
+    let server = wharf.serve(&[]);
+    let client = Client::new(&server, &keys);
+    let (status, native) = server
+        .send(
+            "POST",
+            "/v1/datasets",
+            Some(&api_key),
+            Some(json!({"name": "native-set", "description": "kept as it is"})),
+        )
+        .await;
+    assert_eq!(status, 201, "{native}");
+    let id = native["id"].as_str().unwrap();
+    let path = format!("/api/v1/datasets/{id}");
+    let (status, seen) = client.send("GET", &path, None).await;
+    assert_eq!(status, 200, "{seen}");
+    let changes = [
+        ("PUT", path.clone(), Some(json!({"Description": "changed"}))),
+        (
+            "POST",
+            format!("{path}/labels"),
+            Some(json!({"Labels": [{"Key": "a", "Value": "1"}]})),
+        ),
+        ("PUT", format!("{path}/publish"), None),
+        ("DELETE", path.clone(), None),
+    ];
+    for (method, at, body) in changes {
+        assert_refused(
+            &client.send(method, &at, body).await,
+            400,
+            "201300003",
+            "Wharf's own API",
+        );
+    }
+    let after = server.get(&format!("/v1/datasets/{id}"), &api_key).await;
+    assert_eq!(after["description"], "kept as it is", "{after}");
+    assert_eq!(after["origin"], serde_json::Value::Null, "{after}");
+}

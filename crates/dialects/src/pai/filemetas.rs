@@ -14,7 +14,9 @@ use wharf_model::{Dataset, Workspace};
 use super::auth::Signed;
 use super::checks::{items, one_of};
 use super::envelope::{DATASET_ERROR, PaiError, answer};
-use super::handlers::{Answered, dataset_of, descending, one_param, parse_body, two_params};
+use super::handlers::{
+    Answered, dataset_of, dataset_to_change, descending, one_param, parse_body, two_params,
+};
 use super::jobs::{check_edition, epoch_ms, file_limit, file_meta_id, settle, split_uri};
 use super::wire::{
     BatchOutcome, DatasetProfile, FileMetaAnswer, FileMetaContent, FileMetaList, FileMetaOutcome,
@@ -34,12 +36,14 @@ const AI: &str = "ai";
 const USER_DELETE_AI: &str = "user-delete-ai-tags";
 
 /// The dataset, its PAI record and the version a file metadata call names, once the dataset's
-/// finished builds are taken into account; refused for a BASIC dataset.
+/// finished builds are taken into account; refused for a BASIC dataset, and, for a call that
+/// `changes` the metadata, for a dataset PAI did not make.
 async fn version_of(
     state: &DialectState,
     workspace: &Workspace,
     dataset_id: &str,
     version: Option<String>,
+    changes: bool,
 ) -> Result<(Dataset, DatasetProfile, String), PaiError> {
     let version = version
         .map(|v| v.trim().to_owned())
@@ -50,7 +54,11 @@ async fn version_of(
                 "the version whose files these are, e.g. v1",
             )
         })?;
-    let (dataset, profile) = dataset_of(state, workspace, dataset_id).await?;
+    let (dataset, profile) = if changes {
+        dataset_to_change(state, workspace, dataset_id).await?
+    } else {
+        dataset_of(state, workspace, dataset_id).await?
+    };
     check_edition(&dataset.id, &profile)?;
     if !profile.versions.iter().any(|v| v.version_name == version) {
         return Err(PaiError::no_version(&dataset.id, &version));
@@ -181,7 +189,7 @@ pub(crate) async fn list_file_metas(
         limit: max_results,
     };
     let (dataset, profile, version) =
-        version_of(&state, workspace, &dataset_id, q.dataset_version).await?;
+        version_of(&state, workspace, &dataset_id, q.dataset_version, false).await?;
     let page = state
         .catalog
         .list_file_records(&workspace.id, &dataset.id, &version, &query)
@@ -216,7 +224,7 @@ pub(crate) async fn get_file_meta(
     let Query(q) = query.map_err(|e| PaiError::invalid(e.body_text()))?;
     let workspace = &signed.workspace;
     let (dataset, profile, version) =
-        version_of(&state, workspace, &dataset_id, q.dataset_version).await?;
+        version_of(&state, workspace, &dataset_id, q.dataset_version, false).await?;
     let record = state
         .catalog
         .get_file_records(&workspace.id, &dataset.id, &version, std::slice::from_ref(&meta_id))
@@ -254,7 +262,7 @@ pub(crate) async fn create_file_metas(
     let body: FileMetasBody = parse_body(&signed.body)?;
     let metas = batch(body.dataset_file_metas)?;
     let (dataset, profile, version) =
-        version_of(&state, workspace, &dataset_id, body.dataset_version).await?;
+        version_of(&state, workspace, &dataset_id, body.dataset_version, true).await?;
     let limit = file_limit(&profile.edition).unwrap_or_default();
     let mut room = limit
         - state
@@ -312,7 +320,7 @@ pub(crate) async fn update_file_metas(
     let body: FileMetasBody = parse_body(&signed.body)?;
     let metas = batch(body.dataset_file_metas)?;
     let (dataset, _, version) =
-        version_of(&state, workspace, &dataset_id, body.dataset_version).await?;
+        version_of(&state, workspace, &dataset_id, body.dataset_version, true).await?;
     let wanted: Vec<String> = metas
         .iter()
         .filter_map(|m| m.dataset_file_meta_id.clone())
@@ -377,7 +385,7 @@ pub(crate) async fn delete_file_metas(
         ));
     }
     let (dataset, _, version) =
-        version_of(&state, workspace, &dataset_id, q.dataset_version).await?;
+        version_of(&state, workspace, &dataset_id, q.dataset_version, true).await?;
     let deleted = state
         .catalog
         .set_file_records_deleted(&workspace.id, &dataset.id, &version, &ids, true)
