@@ -6,3 +6,7 @@ UPDATE datasets SET origin = (
     SELECT a.dialect FROM dataset_attributes a WHERE a.dataset_id = datasets.id
     ORDER BY a.dialect LIMIT 1
 ) WHERE origin IS NULL;
+-- Rosetta keeps no attributes: its datasets are those its imports (format "rosetta") wrote.
+UPDATE datasets SET origin = 'rosetta' WHERE origin IS NULL AND EXISTS (
+    SELECT 1 FROM jobs j WHERE j.dataset_id = datasets.id AND j.options LIKE '%"format":"rosetta"%'
+);
