@@ -610,4 +610,27 @@ async fn a_damaged_image_is_an_item_error_naming_its_file(db: Db) {
         ],
         "{samples:?}"
     );
+
+    // Validate reads the headers too: it reports the damaged file, and counts what the
+    // import stored.
+    let report = server
+        .validate_matches_import(
+            &key,
+            json!({ "source": format!("s3://{bucket}/shots/"), "credentials": s3_credentials() }),
+            "shots",
+        )
+        .await;
+    let damaged: Vec<&serde_json::Value> = report["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["file"] == "damaged.jpg")
+        .collect();
+    assert_eq!(damaged.len(), 1, "{report}");
+    assert_eq!(
+        (&damaged[0]["code"], &damaged[0]["severity"]),
+        (&json!("invalid_header"), &json!("error")),
+        "{report}"
+    );
+    assert_eq!(report["errors"], 1, "{report}");
 }

@@ -493,7 +493,7 @@ fn fingerprint(sample: &PlannedSample, annotations_json: Option<&str>) -> String
 }
 
 /// Why a file's facts could not be read. Either way the file's sample is a failed item.
-enum FileFault {
+pub(crate) enum FileFault {
     /// The store did not give the file's bytes.
     Read(WharfError),
     /// The bytes are not the format the file's extension names: no header to read.
@@ -510,7 +510,7 @@ impl From<WharfError> for FileFault {
 /// the header) and the point count of a point cloud. A raster image or a point cloud whose
 /// header is not its format's is a [`FileFault::Header`]: its size or points cannot be known,
 /// and a damaged file must not end up in a dataset unnoticed.
-async fn file_facts(
+pub(crate) async fn file_facts(
     source: &Source,
     file: &PlannedFile,
     probe: bool,

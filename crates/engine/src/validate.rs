@@ -3,6 +3,10 @@
 //! The report names every problem with its file, line or JSON path, what was found and what
 //! was expected, so that a user can fix a broken dataset from it alone. Only the first
 //! problems are kept; the rest are counted.
+//!
+//! Like an import, it reads the header of every image and point cloud a sample holds: a sample
+//! with a damaged file is an error and is not counted, so that the samples, annotations and
+//! labels it reports are the ones an import stores.
 
 use std::collections::BTreeSet;
 
@@ -13,7 +17,9 @@ use wharf_model::{LabelDef, Problem, ProblemCode, Severity, ValidationReport, Wh
 use wharf_storage::{AccessPolicy, Credentials, Source};
 
 use crate::credentials::{redact, redact_text};
+use crate::import::{FileFault, file_facts};
 use futures::future::BoxFuture;
+use futures::{FutureExt, StreamExt};
 use wharf_formats::read::{PlannedSample, ReadOptions, ReadSink};
 
 use crate::read::read_source;
@@ -102,12 +108,15 @@ async fn validate_as(
             ..ValidationReport::default()
         },
         labels: BTreeSet::new(),
+        source,
+        pending: Vec::new(),
     };
     let options = ReadOptions {
         data_type,
         ..ReadOptions::default()
     };
     let outcome = read_source(source, format, &options, &mut report).await?;
+    report.check_pending().await?;
     let mut inner = report.inner;
     inner.format = outcome.format;
     inner.detection = outcome.detection;
@@ -116,13 +125,94 @@ async fn validate_as(
     Ok(inner)
 }
 
+/// Samples whose files' headers are read together, as an import's batch reads them.
+const SAMPLES_CHECKED_AT_ONCE: usize = 256;
+/// Samples whose headers are read at once.
+const HEADERS_AT_ONCE: usize = 16;
+
 /// A report being filled, with the problem cap applied.
-struct Report {
+struct Report<'s> {
     inner: ValidationReport,
     labels: BTreeSet<String>,
+    source: &'s Source,
+    /// Samples whose files' headers are still to be read.
+    pending: Vec<PlannedSample>,
 }
 
-impl ReadSink for Report {
+impl Report<'_> {
+    /// Reads the headers of the pending samples' files, and counts each sample whose files
+    /// all read; the faults of the others are errors, as an import's failed items are.
+    async fn check_pending(&mut self) -> WharfResult<()> {
+        let source = self.source;
+        let checked: Vec<(PlannedSample, Vec<FileFault>)> =
+            futures::stream::iter(std::mem::take(&mut self.pending))
+                .map(|sample| {
+                    async move {
+                        let mut faults = Vec::new();
+                        for file in &sample.files {
+                            if let Err(fault) = file_facts(source, file, true).await {
+                                faults.push(fault);
+                            }
+                        }
+                        (sample, faults)
+                    }
+                    .boxed()
+                })
+                .buffered(HEADERS_AT_ONCE)
+                .collect()
+                .await;
+        for (sample, faults) in checked {
+            if faults.is_empty() {
+                self.count(&sample);
+                continue;
+            }
+            for fault in faults {
+                let problem = match fault {
+                    FileFault::Header(problem) => problem,
+                    FileFault::Read(e) => {
+                        Problem::error(ProblemCode::Unreadable, &sample.key, e.message)
+                    }
+                };
+                self.record(problem);
+            }
+        }
+        Ok(())
+    }
+
+    fn count(&mut self, sample: &PlannedSample) {
+        self.inner.samples += 1;
+        self.inner.annotations += sample.annotation_count() as u64;
+        for (label, count) in crate::filter::label_counts(sample) {
+            // A label is named once, when first counted: most samples repeat known labels.
+            match self.inner.label_annotations.get_mut(&label) {
+                Some(total) => *total += count as u64,
+                None => {
+                    self.inner
+                        .label_annotations
+                        .insert(label.clone(), count as u64);
+                    self.labels.insert(label);
+                }
+            }
+        }
+    }
+
+    fn record(&mut self, problem: Problem) {
+        match problem.severity {
+            Severity::Error => self.inner.errors += 1,
+            Severity::Warning => self.inner.warnings += 1,
+        }
+        if problem.code == ProblemCode::NotUsed {
+            self.inner.skipped += 1;
+        }
+        if self.inner.problems.len() < MAX_REPORTED {
+            self.inner.problems.push(problem);
+        } else {
+            self.inner.problems_omitted += 1;
+        }
+    }
+}
+
+impl ReadSink for Report<'_> {
     fn keeps_annotations(&self) -> bool {
         false
     }
@@ -140,19 +230,9 @@ impl ReadSink for Report {
 
     fn sample(&mut self, sample: PlannedSample) -> BoxFuture<'_, WharfResult<()>> {
         Box::pin(async move {
-            self.inner.samples += 1;
-            self.inner.annotations += sample.annotation_count() as u64;
-            for (label, count) in crate::filter::label_counts(&sample) {
-                // A label is named once, when first counted: most samples repeat known labels.
-                match self.inner.label_annotations.get_mut(&label) {
-                    Some(total) => *total += count as u64,
-                    None => {
-                        self.inner
-                            .label_annotations
-                            .insert(label.clone(), count as u64);
-                        self.labels.insert(label);
-                    }
-                }
+            self.pending.push(sample);
+            if self.pending.len() >= SAMPLES_CHECKED_AT_ONCE {
+                self.check_pending().await?;
             }
             Ok(())
         })
@@ -160,18 +240,7 @@ impl ReadSink for Report {
 
     fn problem(&mut self, problem: Problem) -> BoxFuture<'_, WharfResult<()>> {
         Box::pin(async move {
-            match problem.severity {
-                Severity::Error => self.inner.errors += 1,
-                Severity::Warning => self.inner.warnings += 1,
-            }
-            if problem.code == ProblemCode::NotUsed {
-                self.inner.skipped += 1;
-            }
-            if self.inner.problems.len() < MAX_REPORTED {
-                self.inner.problems.push(problem);
-            } else {
-                self.inner.problems_omitted += 1;
-            }
+            self.record(problem);
             Ok(())
         })
     }
