@@ -14,6 +14,7 @@
 
 mod annotations;
 mod attributes;
+mod collections;
 mod connections;
 mod datasets;
 mod file_records;
@@ -32,6 +33,7 @@ use sqlx::{AnyPool, Executor};
 use wharf_model::{WharfError, WharfResult};
 
 pub use annotations::LabelCount;
+pub use collections::NewCollection;
 pub use connections::{ConnectionSecret, NewConnection};
 pub use datasets::{DatasetFilter, MetadataUpdate, NewDataset, validate_dataset_name};
 pub use file_records::{

@@ -6,16 +6,17 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use tokio_util::sync::CancellationToken;
 use wharf_catalog::SampleQuery;
-use wharf_engine::{Engine, EngineConfig, ImportRequest, ValidateRequest};
-use wharf_model::{Dialect, ImportOptions, Job, JobState, ValidationReport};
+use wharf_engine::{CreateCollection, Engine, EngineConfig, ImportRequest, ValidateRequest};
+use wharf_model::{CollectionSchema, Dialect, ImportOptions, Job, JobState, ValidationReport};
 use wharf_server::AppState;
 use wharf_storage::{AccessPolicy, Credentials, Source, SourceUri};
 
 use crate::output;
 use crate::target::Target;
 use crate::{
-    Cli, ClientCommand, Command, DatasetsCommand, EngineArgs, ImportArgs, JobsCommand, KeysCommand,
-    LabelsCommand, ProjectsCommand, SamplesCommand, SourceArgs, ValidateArgs,
+    Cli, ClientCommand, CollectionsCommand, Command, DatasetsCommand, EngineArgs, ImportArgs,
+    JobsCommand, KeysCommand, LabelsCommand, ProjectsCommand, SamplesCommand, SourceArgs,
+    ValidateArgs,
 };
 
 pub async fn run(cli: Cli) -> Result<ExitCode> {
@@ -204,6 +205,34 @@ async fn run_client_command(command: ClientCommand, target: &Target) -> Result<E
             output::projects(&target.projects().await?, json)?;
             Ok(ExitCode::SUCCESS)
         }
+        ClientCommand::Collections(CollectionsCommand::Create {
+            name,
+            schema,
+            description,
+            json,
+        }) => {
+            let request = CreateCollection {
+                name,
+                description,
+                schema: read_schema(&schema)?,
+            };
+            let made = target.create_collection(request).await?;
+            output::collection(&made, json)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        ClientCommand::Collections(CollectionsCommand::Ls { json }) => {
+            output::collections(&target.collections().await?, json)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        ClientCommand::Collections(CollectionsCommand::Show { name, json }) => {
+            output::collection(&target.collection(&name).await?, json)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        ClientCommand::Collections(CollectionsCommand::Drop { name }) => {
+            target.drop_collection(&name).await?;
+            println!("dropped collection {name}");
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
@@ -317,6 +346,20 @@ impl SourceArgs {
             protocol: self.protocol.clone(),
         })
     }
+}
+
+/// A collection's schema from `--schema`: the JSON itself when it starts with `{`, else the path
+/// of a file holding it.
+fn read_schema(schema: &str) -> Result<CollectionSchema> {
+    let text = if schema.trim_start().starts_with('{') {
+        schema.to_owned()
+    } else {
+        std::fs::read_to_string(schema)
+            .with_context(|| format!("cannot read the schema file '{schema}'"))?
+    };
+    serde_json::from_str(&text).with_context(|| {
+        format!("the schema is not a collection schema in Milvus' shape ({schema}); expected {{\"fields\": [...], \"enableDynamicField\": false}}")
+    })
 }
 
 /// A local path becomes an absolute file:// URI; anything with a scheme is left as it is.

@@ -84,6 +84,9 @@ enum ClientCommand {
     /// Make and list annotation projects, where imports can make one task per data item.
     #[command(subcommand)]
     Projects(ProjectsCommand),
+    /// Make, list, show and drop vector collections.
+    #[command(subcommand)]
+    Collections(CollectionsCommand),
 }
 
 /// Settings of the workers in `serve` and `worker`.
@@ -345,6 +348,37 @@ enum ProjectsCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Subcommand)]
+enum CollectionsCommand {
+    /// Make a collection; its schema is checked as Milvus checks one.
+    Create {
+        /// Letters, digits and `_`, starting with a letter or `_`.
+        name: String,
+        /// The schema: a JSON file's path, or the JSON itself, in Milvus' shape:
+        /// `{"fields": [{"name": "id", "dataType": "Int64", "isPrimary": true, "autoId": true},
+        /// {"name": "vector", "dataType": "FloatVector", "dim": 768}], "enableDynamicField": true}`.
+        #[arg(long)]
+        schema: String,
+        #[arg(long, default_value = "")]
+        description: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the workspace's collections.
+    Ls {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show a collection and its schema.
+    Show {
+        name: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Drop a collection.
+    Drop { name: String },
 }
 
 fn main() -> ExitCode {

@@ -4,7 +4,8 @@ use anyhow::Result;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 use wharf_model::{
-    Dataset, Job, JobError, Label, Page, Project, Sample, Severity, ValidationReport, Version,
+    Collection, Dataset, Job, JobError, Label, Page, Project, Sample, Severity, ValidationReport,
+    Version,
 };
 
 fn print_json<T: Serialize>(value: &T) -> Result<()> {
@@ -216,6 +217,79 @@ pub fn projects(projects: &[Project], json: bool) -> Result<()> {
     println!("{:>8}  {:<40}  CREATED", "ID", "NAME");
     for p in projects {
         println!("{:>8}  {:<40}  {}", p.id, p.name, p.created_at);
+    }
+    Ok(())
+}
+
+pub fn collections(collections: &[Collection], json: bool) -> Result<()> {
+    if json {
+        return print_json(&collections);
+    }
+    println!(
+        "{:<32}  {:>6}  {:<24}  DESCRIPTION",
+        "NAME", "FIELDS", "CREATED"
+    );
+    for c in collections {
+        println!(
+            "{:<32}  {:>6}  {:<24}  {}",
+            c.name,
+            c.schema.fields.len(),
+            c.created_at,
+            c.description
+        );
+    }
+    Ok(())
+}
+
+pub fn collection(collection: &Collection, json: bool) -> Result<()> {
+    if json {
+        return print_json(collection);
+    }
+    println!("collection {} ({})", collection.name, collection.id);
+    if !collection.description.is_empty() {
+        println!("  {}", collection.description);
+    }
+    println!(
+        "  dynamic field: {}",
+        if collection.schema.enable_dynamic_field {
+            "on ($meta)"
+        } else {
+            "off"
+        }
+    );
+    println!("  {:<32}  {:<18}  DETAILS", "FIELD", "TYPE");
+    for field in &collection.schema.fields {
+        let mut details = Vec::new();
+        if field.is_primary {
+            details.push("primary key".to_owned());
+        }
+        if field.auto_id {
+            details.push("auto id".to_owned());
+        }
+        if let Some(dim) = field.dim {
+            details.push(format!("dim {dim}"));
+        }
+        if let Some(element) = field.element_type {
+            details.push(format!("of {}", element.name()));
+        }
+        if let Some(capacity) = field.max_capacity {
+            details.push(format!("up to {capacity} elements"));
+        }
+        if let Some(length) = field.max_length {
+            details.push(format!("max length {length}"));
+        }
+        if field.nullable {
+            details.push("nullable".to_owned());
+        }
+        if let Some(default) = &field.default_value {
+            details.push(format!("default {default}"));
+        }
+        println!(
+            "  {:<32}  {:<18}  {}",
+            field.name,
+            field.data_type.name(),
+            details.join(", ")
+        );
     }
     Ok(())
 }

@@ -10,9 +10,10 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tokio_util::sync::CancellationToken;
 use wharf_catalog::{Catalog, DatasetFilter, JobFilter, SampleQuery};
-use wharf_engine::{Engine, ImportRequest, ValidateRequest, submit_import};
+use wharf_engine::{CreateCollection, Engine, ImportRequest, ValidateRequest, submit_import};
 use wharf_model::{
-    Dataset, Job, JobError, Label, Page, Project, Sample, ValidationReport, Version, WharfError,
+    Collection, Dataset, Job, JobError, Label, Page, Project, Sample, ValidationReport, Version,
+    WharfError,
 };
 
 pub enum Target {
@@ -318,6 +319,75 @@ impl Target {
             Target::Remote { .. } => {
                 let body = serde_json::json!({ "name": name });
                 self.call(Method::POST, "/v1/projects", Some(&body)).await
+            }
+        }
+    }
+
+    pub async fn create_collection(&self, request: CreateCollection) -> Result<Collection> {
+        match self {
+            Target::Local {
+                catalog,
+                workspace_id,
+                ..
+            } => wharf_engine::create_collection(catalog, workspace_id, request)
+                .await
+                .map_err(refused),
+            Target::Remote { .. } => {
+                let body = serde_json::json!({
+                    "name": request.name,
+                    "description": request.description,
+                    "schema": request.schema,
+                });
+                self.call(Method::POST, "/v1/collections", Some(&body))
+                    .await
+            }
+        }
+    }
+
+    pub async fn collections(&self) -> Result<Vec<Collection>> {
+        match self {
+            Target::Local {
+                catalog,
+                workspace_id,
+                ..
+            } => catalog
+                .list_collections(workspace_id)
+                .await
+                .map_err(refused),
+            Target::Remote { .. } => {
+                let page: Page<Collection> = self.get("/v1/collections").await?;
+                Ok(page.items)
+            }
+        }
+    }
+
+    pub async fn collection(&self, name: &str) -> Result<Collection> {
+        match self {
+            Target::Local {
+                catalog,
+                workspace_id,
+                ..
+            } => catalog
+                .get_collection(workspace_id, name)
+                .await
+                .map_err(refused),
+            Target::Remote { .. } => self.get(&format!("/v1/collections/{name}")).await,
+        }
+    }
+
+    pub async fn drop_collection(&self, name: &str) -> Result<()> {
+        match self {
+            Target::Local {
+                catalog,
+                workspace_id,
+                ..
+            } => catalog
+                .drop_collection(workspace_id, name)
+                .await
+                .map_err(refused),
+            Target::Remote { .. } => {
+                self.call::<(), ()>(Method::DELETE, &format!("/v1/collections/{name}"), None)
+                    .await
             }
         }
     }

@@ -17,6 +17,7 @@
 //! again and skips, without counting, every object the job already wrote or confirmed, so no
 //! sample is written twice and the final counts add up.
 
+mod collections;
 mod credentials;
 mod filter;
 mod import;
@@ -25,6 +26,7 @@ mod submit;
 mod validate;
 mod worker;
 
+pub use collections::{CreateCollection, create_collection};
 pub use read::check_format;
 pub use submit::{ImportRequest, check_origin, submit_import};
 pub use validate::{ValidateRequest, validate, validate_request};

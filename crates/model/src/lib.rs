@@ -5,6 +5,7 @@
 //! that every crate can depend on this one without pulling in storage, SQL or HTTP.
 
 mod annotation;
+mod collection;
 mod dataset;
 mod error;
 mod job;
@@ -16,6 +17,7 @@ pub mod usage;
 mod validation;
 
 pub use annotation::{Annotation, AnnotationPart, LabelDef, RleCounts, Shape};
+pub use collection::{Collection, CollectionSchema, FieldSchema, FieldType};
 pub use dataset::{
     Connection, Dataset, DatasetFile, Label, Page, Sample, Version, VersionState, Workspace,
 };

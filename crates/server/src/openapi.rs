@@ -16,6 +16,7 @@ use crate::routes::*;
         create_import, validate_source, list_jobs, get_job, cancel_job, list_job_errors,
         create_connection, list_connections, get_connection, delete_connection,
         create_project, list_projects,
+        create_collection, list_collections, get_collection, drop_collection,
     ),
     modifiers(&BearerAuth, &FormatNames),
     security(("api_key" = []))

@@ -1,5 +1,6 @@
 //! Routes of the native API, by resource.
 
+mod collections;
 mod connections;
 mod datasets;
 mod jobs;
@@ -11,6 +12,7 @@ use axum::routing::{get, post};
 
 use crate::AppState;
 
+pub(crate) use collections::*;
 pub(crate) use connections::*;
 pub(crate) use datasets::*;
 pub(crate) use jobs::*;
@@ -50,6 +52,14 @@ pub(crate) fn router() -> Router<AppState> {
         .route(
             "/v1/connections/{connection}",
             get(get_connection).delete(delete_connection),
+        )
+        .route(
+            "/v1/collections",
+            post(create_collection).get(list_collections),
+        )
+        .route(
+            "/v1/collections/{collection}",
+            get(get_collection).delete(drop_collection),
         )
         .fallback(not_found)
 }
