@@ -4,8 +4,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{Db, Wharf, png, s3_bucket, write_local_tree};
-use serde_json::Value;
+use common::{Db, Wharf, json_of, png, s3_bucket, write_local_tree};
 
 on_both_catalogs!(
     the_example_dataset_imports_and_reimports_as_unchanged,
@@ -13,16 +12,6 @@ on_both_catalogs!(
     client_mode_talks_to_a_server_and_exit_codes_follow_the_job,
     projects_are_made_and_listed_and_imports_name_them,
 );
-
-fn json_of(out: &std::process::Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}): {}\nstderr: {}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    })
-}
 
 async fn the_example_dataset_imports_and_reimports_as_unchanged(db: Db) {
     let wharf = Wharf::new(db).await;

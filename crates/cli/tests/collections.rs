@@ -6,22 +6,12 @@ mod common;
 
 use serde_json::{Value, json};
 
-use common::{Db, Wharf};
+use common::{Db, Wharf, json_of};
 
 on_both_catalogs!(
     collections_are_made_listed_shown_and_dropped_from_the_command_line,
     the_api_checks_a_schema_as_milvus_does,
 );
-
-fn json_of(out: &std::process::Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}): {}\nstderr: {}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    })
-}
 
 /// The schema of pymilvus' quickstart, in the shape its REST API and files use.
 fn quickstart_schema() -> Value {

@@ -71,6 +71,17 @@ macro_rules! on_both_catalogs {
     };
 }
 
+/// A command's standard output as JSON, or a panic that shows what it printed.
+pub fn json_of(out: &std::process::Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}\nstderr: {}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
 pub fn unique(prefix: &str) -> String {
     format!(
         "{prefix}-{}",

@@ -11,8 +11,7 @@ use std::io::Read;
 use crate::modelarts_dir;
 use wharf_model::ObjectEntry;
 use wharf_model::{
-    Annotation, Problem, ProblemCode, Severity, Shape, TextLabelPlacement, TextLabels, WharfError,
-    WharfResult,
+    Problem, ProblemCode, Severity, TextLabelPlacement, TextLabels, WharfError, WharfResult,
 };
 
 use crate::read::{
@@ -188,7 +187,7 @@ async fn text_samples(
         let annotations = sample
             .labels
             .into_iter()
-            .map(|label| class_annotation(label, modelarts_dir::FORMAT))
+            .map(|label| super::text::class(&label))
             .collect();
         let mut planned = PlannedSample::of_file(entry.clone(), annotations, modelarts_dir::FORMAT);
         planned.key = format!("{file}:{}", sample.line);
@@ -196,20 +195,4 @@ async fn text_samples(
         sink.sample(planned).await?;
     }
     Ok(())
-}
-
-/// A label of a whole text sample.
-fn class_annotation(label: String, format: &str) -> Annotation {
-    Annotation {
-        label,
-        shape: Shape::Class,
-        attributes: Default::default(),
-        confidence: None,
-        annotated_by: None,
-        difficult: false,
-        hard: false,
-        bounds: None,
-        source_format: format.to_owned(),
-        parts: Vec::new(),
-    }
 }
