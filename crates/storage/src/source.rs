@@ -260,8 +260,10 @@ impl Source {
         &self,
         path: &str,
     ) -> WharfResult<impl std::io::Read + Send + use<>> {
-        let (source, path) = self.locate(path).await?;
-        source.blocking_reader_here(&path).await
+        match self.elsewhere(path).await? {
+            Some((bucket, key)) => bucket.blocking_reader_here(&key).await,
+            None => self.blocking_reader_here(path).await,
+        }
     }
 
     async fn blocking_reader_here(
@@ -283,8 +285,10 @@ impl Source {
 
     /// The first `max` bytes of a file, or all of a shorter one.
     pub async fn head(&self, path: &str, max: u64) -> WharfResult<Vec<u8>> {
-        let (source, path) = self.locate(path).await?;
-        source.head_here(&path, max).await
+        match self.elsewhere(path).await? {
+            Some((bucket, key)) => bucket.head_here(&key, max).await,
+            None => self.head_here(path, max).await,
+        }
     }
 
     async fn head_here(&self, path: &str, max: u64) -> WharfResult<Vec<u8>> {
@@ -306,15 +310,21 @@ impl Source {
     /// Width and height of an image, read from its first bytes with a ranged read.
     /// `Ok(None)` when the bytes are not a recognised image header.
     pub async fn probe_image(&self, entry: &ObjectEntry) -> WharfResult<Option<ImageSize>> {
-        let (source, path) = self.locate(&entry.path).await?;
-        source.probe_image_here(&path, entry).await
+        match self.elsewhere(&entry.path).await? {
+            Some((bucket, key)) => bucket.probe_image_here(&key, entry).await,
+            None => self.probe_image_here(&entry.path, entry).await,
+        }
     }
 
     /// The facts of an object the listing did not give, named by its path or URI; `None` when
     /// there is no such object.
     pub async fn stat(&self, path: &str) -> WharfResult<Option<ObjectEntry>> {
-        let (source, key) = self.locate(path).await?;
-        match source.op.stat(&key).await {
+        let found = self.elsewhere(path).await?;
+        let (source, key) = match &found {
+            Some((bucket, key)) => (bucket, key.as_str()),
+            None => (self, path),
+        };
+        match source.op.stat(key).await {
             Ok(meta) if meta.mode() != EntryMode::DIR => Ok(Some(entry(path.to_owned(), &meta))),
             Ok(_) => Ok(None),
             Err(e) if e.kind() == opendal::ErrorKind::NotFound => Ok(None),
@@ -326,11 +336,11 @@ impl Source {
         }
     }
 
-    /// The source a path is read from, and its key there: the source itself for a relative
-    /// path; for an object's URI, the bucket it names, opened once at its root.
-    async fn locate(&self, path: &str) -> WharfResult<(Source, String)> {
+    /// The bucket an object's URI names, opened once at its root, and the object's key there;
+    /// `None` for a key of the source itself, which the source reads.
+    async fn elsewhere(&self, path: &str) -> WharfResult<Option<(Source, String)>> {
         if !is_object_uri(path) {
-            return Ok((self.clone(), path.to_owned()));
+            return Ok(None);
         }
         let named = SourceUri::parse(path)?;
         if !named.scheme.is_bucket_store() || !self.uri.scheme.is_bucket_store() {
@@ -358,7 +368,7 @@ impl Source {
                 opened
             }
         };
-        Ok((bucket, named.prefix))
+        Ok(Some((bucket, named.prefix)))
     }
 
     async fn probe_image_here(
