@@ -612,12 +612,16 @@ impl Catalog {
     /// (unless its options keep them) and commits its version (or drops it when nothing
     /// changed); a failed or cancelled job undoes everything it wrote. The job's own
     /// credentials are erased either way.
+    ///
+    /// A sample whose item failed is not absent: the source still holds it, it could not be
+    /// read this time, so it keeps the revision it had. A job whose every item failed imported
+    /// nothing: it fails, and its dataset stays as it was.
     pub async fn finish_job(&self, job: &ClaimedJob, outcome: JobOutcome) -> WharfResult<()> {
         let now = now_ms();
         let mut tx = self.pool.begin().await.map_err(db_err)?;
         let row = sqlx::query(
             "UPDATE jobs SET updated_at = $1 WHERE id = $2 AND lease_owner = $3 AND state = 'running' \
-             RETURNING imported, failed",
+             RETURNING imported, unchanged, failed",
         )
         .bind(now)
         .bind(&job.id)
@@ -629,7 +633,14 @@ impl Catalog {
             return Err(lost_lease(&job.id));
         };
         let imported: i64 = row.try_get("imported").map_err(db_err)?;
+        let unchanged: i64 = row.try_get("unchanged").map_err(db_err)?;
         let failed: i64 = row.try_get("failed").map_err(db_err)?;
+        let outcome = match outcome {
+            JobOutcome::Completed { .. } if imported + unchanged == 0 && failed > 0 => {
+                JobOutcome::Failed(every_item_failed(&mut tx, &job.id, failed).await?)
+            }
+            outcome => outcome,
+        };
         let (state, error, result, removed) = match (outcome, job.version_number) {
             (JobOutcome::Completed { format }, Some(version)) => {
                 let removed = if job.options.keep_absent {
@@ -637,7 +648,9 @@ impl Catalog {
                 } else {
                     sqlx::query(
                         "UPDATE samples SET removed_in = $1 WHERE dataset_id = $2 AND removed_in IS NULL AND added_in < $1 \
-                         AND (last_seen_job IS NULL OR last_seen_job <> $3)",
+                         AND (last_seen_job IS NULL OR last_seen_job <> $3) \
+                         AND NOT EXISTS (SELECT 1 FROM job_errors e WHERE e.job_id = $3 \
+                         AND e.path = samples.sample_key AND e.severity = 'error')",
                     )
                     .bind(version)
                     .bind(&job.dataset_id)
@@ -799,6 +812,39 @@ async fn drop_version(
             .map_err(db_err)?;
     }
     Ok(())
+}
+
+/// Why a job whose every item failed failed: how many, and the first one.
+async fn every_item_failed(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    job_id: &str,
+    failed: i64,
+) -> WharfResult<WharfError> {
+    let first = sqlx::query(
+        "SELECT path, message FROM job_errors WHERE job_id = $1 AND severity = 'error' ORDER BY id LIMIT 1",
+    )
+    .bind(job_id)
+    .fetch_optional(&mut **tx)
+    .await
+    .map_err(db_err)?;
+    let first = match first {
+        Some(row) => {
+            let path: String = row.try_get("path").map_err(db_err)?;
+            let message: String = row.try_get("message").map_err(db_err)?;
+            if message.contains(&path) {
+                format!("; the first: {message}")
+            } else {
+                format!("; the first, {path}: {message}")
+            }
+        }
+        None => String::new(),
+    };
+    Ok(WharfError::new(
+        ErrorCode::ItemReadFailed,
+        format!(
+            "every one of the job's {failed} items failed, so nothing was imported and the dataset is as it was{first}; the job's errors name each"
+        ),
+    ))
 }
 
 pub(crate) fn lost_lease(job_id: &str) -> WharfError {

@@ -1439,7 +1439,7 @@ async fn manifests_follow_their_sources_anywhere_in_the_store(db: Db) {
     );
     let message = task["error_msg"].as_str().unwrap_or_default();
     assert!(
-        message.contains("every one of its 1 items failed") && message.contains("none.png"),
+        message.contains("every one of the job's 1 items failed") && message.contains("none.png"),
         "{task}"
     );
 }

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Db, Wharf, jpeg, png, s3_bucket, s3_credentials, write_local_tree};
+use common::{Db, Wharf, jpeg, png, s3_bucket, s3_credentials, s3_operator, write_local_tree};
 use serde_json::{Value, json};
 
 on_both_catalogs!(
@@ -12,6 +12,7 @@ on_both_catalogs!(
     voc_folder_imports_with_filters_and_reads_back_in_the_cli,
     text_lines_import_as_samples_with_their_text_and_labels,
     a_damaged_image_is_an_item_error_naming_its_file,
+    a_failed_item_is_not_absent_and_a_job_whose_every_item_failed_changes_nothing,
 );
 
 /// Two images with labels, one record naming a missing category, one box past the image, and
@@ -633,4 +634,69 @@ async fn a_damaged_image_is_an_item_error_naming_its_file(db: Db) {
         "{report}"
     );
     assert_eq!(report["errors"], 1, "{report}");
+}
+
+/// A file that cannot be read this time is still in the source: re-imported, its sample keeps
+/// the revision it had rather than being marked removed. A job whose every item failed imports
+/// nothing: it fails, says why, and the dataset is as it was.
+async fn a_failed_item_is_not_absent_and_a_job_whose_every_item_failed_changes_nothing(db: Db) {
+    let wharf = Wharf::new(db).await;
+    let server = wharf.serve(&[]);
+    let key = wharf.create_key("team");
+    let bucket = s3_bucket(&[
+        ("shots/a.jpg".to_owned(), jpeg(12, 7)),
+        ("shots/b.jpg".to_owned(), jpeg(8, 8)),
+    ])
+    .await;
+    let request = json!({ "source": format!("s3://{bucket}/shots/"), "dataset": "shots",
+                          "credentials": s3_credentials() });
+    let run = |request: Value| {
+        let server = &server;
+        let key = key.clone();
+        async move {
+            let job = server.import(&key, request).await;
+            server.wait_job(&key, job["id"].as_str().unwrap()).await
+        }
+    };
+    let first = run(request.clone()).await;
+    assert_eq!(first["state"], "succeeded", "{first}");
+
+    let op = s3_operator(&bucket);
+    op.write("shots/b.jpg", b"not a jpeg any more".to_vec())
+        .await
+        .unwrap();
+    let second = run(request.clone()).await;
+    assert_eq!(second["state"], "partial", "{second}");
+    assert_eq!(
+        (
+            second["counters"]["unchanged"].as_i64(),
+            second["counters"]["failed"].as_i64(),
+            second["counters"]["removed"].as_i64()
+        ),
+        (Some(1), Some(1), Some(0)),
+        "the failed item is not removed: {second}"
+    );
+    let keys: Vec<String> = server
+        .all_samples(&key, "shots", "")
+        .await
+        .iter()
+        .map(|s| s["key"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(keys, ["a.jpg", "b.jpg"], "b.jpg keeps its revision");
+
+    op.write("shots/a.jpg", Vec::<u8>::new()).await.unwrap();
+    let third = run(request).await;
+    assert_eq!(
+        (third["state"].as_str(), third["error_code"].as_str()),
+        (Some("failed"), Some("item_read_failed")),
+        "{third}"
+    );
+    let message = third["error_message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("every one of the job's 2 items failed") && message.contains("a.jpg"),
+        "{third}"
+    );
+    let dataset = server.get("/v1/datasets/shots", &key).await;
+    assert_eq!(dataset["latest_version"], 1, "no new version: {dataset}");
+    assert_eq!(server.all_samples(&key, "shots", "").await.len(), 2);
 }

@@ -11,8 +11,8 @@ use wharf_catalog::{DatasetFilter, JobFilter, NewDataset};
 use wharf_engine::{ImportRequest, ValidateRequest, submit_import, validate_request};
 use wharf_formats::{PLAIN, coco, manifest, modelarts_dir, voc, yolo};
 use wharf_model::{
-    Dataset, Dialect, ErrorCode, ImportOptions, Job, JobState, Severity, TableColumn,
-    TextLabelPlacement, TextLabels, ValidationReport,
+    Dataset, Dialect, ErrorCode, ImportOptions, Job, JobState, TableColumn, TextLabelPlacement,
+    TextLabels, ValidationReport,
 };
 use wharf_storage::SourceUri;
 
@@ -1214,28 +1214,6 @@ async fn latest_job(
         .find(|j| j.dataset_id == dataset_id))
 }
 
-/// Why a task that imported nothing failed: how many items failed, and the first of them.
-async fn every_item_failed(
-    state: &DialectState,
-    workspace_id: &str,
-    job: &Job,
-) -> Result<String, ModelArtsError> {
-    let first = state
-        .catalog
-        .list_job_errors(workspace_id, &job.id, None, 100)
-        .await?
-        .items
-        .into_iter()
-        .find(|e| e.severity == Severity::Error);
-    let first = first.map_or_else(String::new, |e| {
-        format!("; the first, {}: {}", e.path, e.message)
-    });
-    Ok(format!(
-        "Failed to execute the import task: every one of its {} items failed, so nothing was imported{first}",
-        job.counters.failed
-    ))
-}
-
 /// An import job as the platform's import task.
 async fn task_view(
     state: &DialectState,
@@ -1247,22 +1225,14 @@ async fn task_view(
         .job_sample_counts(workspace_id, &job.id)
         .await?;
     let c = &job.counters;
-    // A task that imported nothing because every item failed did not complete anything.
-    let nothing_imported =
-        job.state == JobState::Partial && c.imported + c.unchanged == 0 && c.failed > 0;
     let status = match job.state {
         JobState::Queued => "QUEUING",
         JobState::Running if c.discovered == 0 => "STARTING",
         JobState::Running => "RUNNING",
-        JobState::Partial if nothing_imported => "FAILED",
         JobState::Succeeded | JobState::Partial => "COMPLETED",
         JobState::Failed | JobState::Cancelled => "FAILED",
     };
     let (error_code, error_msg) = match job.state {
-        JobState::Partial if nothing_imported => (
-            Some(IMPORT_FAILED),
-            Some(every_item_failed(state, workspace_id, job).await?),
-        ),
         JobState::Failed => (
             Some(match job.error_code {
                 Some(

@@ -46,8 +46,9 @@
 //!   `annotation/V00x/` and images elsewhere) is looked up by its URI in the same store, in
 //!   any bucket, with the job's credentials, and a sample of such an object is keyed by that
 //!   URI. An object found nowhere is an item error naming it.
-//! - **Outcome.** A task whose every item failed imported nothing: it is `FAILED` with 4921
-//!   and the first item's error, never `COMPLETED`.
+//! - **Outcome.** A task whose every item failed imported nothing: the job fails, so the task
+//!   is `FAILED` with 4921 and the job's message (how many items failed, and the first one),
+//!   never `COMPLETED`.
 //! - **Credentials.** A ModelArts request carries no storage keys: on the platform, the
 //!   account's agency grants OBS access. The job uses the workspace's stored connection named
 //!   after the path's bucket, else the one named `default`, else none: the worker's own

@@ -330,11 +330,10 @@ async fn status_of(
         .items
         .into_iter()
         .next();
-    let status = match latest.as_ref().map(|j| (j.state, j.counters)) {
-        Some((JobState::Queued | JobState::Running, _)) => BUILDING,
-        Some((JobState::Failed | JobState::Cancelled, _)) => ERROR,
-        Some((JobState::Partial, counters)) if counters.imported + counters.unchanged == 0 => ERROR,
-        Some((JobState::Succeeded | JobState::Partial, _)) | None => READY,
+    let status = match latest.as_ref().map(|j| j.state) {
+        Some(JobState::Queued | JobState::Running) => BUILDING,
+        Some(JobState::Failed | JobState::Cancelled) => ERROR,
+        Some(JobState::Succeeded | JobState::Partial) | None => READY,
     };
     let mut mapping_list = Vec::new();
     if status == READY {
@@ -390,8 +389,13 @@ async fn status_of(
             Vec::new()
         });
     }
+    // Failed items are named the platform's way whether some failed (a partial import) or
+    // every one did (the job failed for it); any other failure keeps its own message.
     let error_message = match latest {
-        Some(job) if job.state == JobState::Partial => {
+        Some(job)
+            if job.state == JobState::Partial
+                || job.error_code == Some(ErrorCode::ItemReadFailed) =>
+        {
             Some(failed_items(state, &workspace.id, &job).await?)
         }
         Some(job) if status == ERROR => job.error_message,
@@ -423,8 +427,8 @@ const FAILURE_PAGES: usize = 5;
 /// is READY, since its `mappingList` holds every item that was imported and a script can use
 /// them, with this `errorMessage`, which a script that only reads `status` ignores and one
 /// that checks it finds: how many items failed and, for the first ones, the file and what was
-/// wrong with it. An import in which every item failed leaves no data to use: that is ERROR,
-/// with the same message. Failed items have no data id, so `errorDataIdList` (items of an
+/// wrong with it. An import in which every item failed imported nothing, and the job failed:
+/// that is ERROR, with the same message. Failed items have no data id, so `errorDataIdList` (items of an
 /// annotation request that got no task) cannot hold them.
 async fn failed_items(
     state: &DialectState,
