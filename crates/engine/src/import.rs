@@ -208,8 +208,11 @@ impl ReadSink for ImportSink<'_> {
         })
     }
 
-    fn sample(&mut self, sample: PlannedSample) -> BoxFuture<'_, WharfResult<()>> {
+    fn sample(&mut self, mut sample: PlannedSample) -> BoxFuture<'_, WharfResult<()>> {
         Box::pin(async move {
+            if self.job.options.key_by_object_uri {
+                sample.key = object_uri(self.source.uri(), &sample.key);
+            }
             self.batch.push(sample);
             if self.batch.len() >= self.engine.config.batch_size.max(1) {
                 self.flush().await?;
@@ -490,6 +493,24 @@ fn fingerprint(sample: &PlannedSample, annotations_json: Option<&str>) -> String
         Some(json) => format!("{content}#{:016x}", xxh3_64(json.as_bytes())),
         None => content,
     }
+}
+
+/// A sample's key as its object's URI in the source's store: a key under the source joined to
+/// the source's bucket and prefix; an object URI (a manifest's `source`, in any bucket of the
+/// store) written with the source's scheme, so that one object has one key whichever folder
+/// or scheme reached it.
+fn object_uri(source: &SourceUri, key: &str) -> String {
+    let scheme = source.scheme.name();
+    if let Some((_, rest)) = key.split_once("://") {
+        return format!("{scheme}://{rest}");
+    }
+    let root = match (source.bucket.as_str(), source.prefix.as_str()) {
+        // A local folder: its prefix is an absolute path.
+        ("", path) => path.to_owned(),
+        (bucket, "") => bucket.to_owned(),
+        (bucket, prefix) => format!("{bucket}/{prefix}"),
+    };
+    format!("{scheme}://{}/{key}", root.trim_end_matches('/'))
 }
 
 /// Why a file's facts could not be read. Either way the file's sample is a failed item.
@@ -844,6 +865,24 @@ fn problem_message(problem: &Problem) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_object_has_one_uri_key_whichever_folder_or_scheme_reached_it() {
+        let folder = SourceUri::parse("s3://bkt/data/input/animals/").unwrap();
+        let manifests = SourceUri::parse("s3://bkt/data/annotation/V002/").unwrap();
+        assert_eq!(
+            object_uri(&folder, "cat1.png"),
+            "s3://bkt/data/input/animals/cat1.png"
+        );
+        assert_eq!(
+            object_uri(&manifests, "obs://bkt/data/input/animals/cat1.png"),
+            object_uri(&folder, "cat1.png")
+        );
+        let root = SourceUri::parse("s3://bkt").unwrap();
+        assert_eq!(object_uri(&root, "a/b.png"), "s3://bkt/a/b.png");
+        let local = SourceUri::parse("file:///data/set").unwrap();
+        assert_eq!(object_uri(&local, "x.jpg"), "file:///data/set/x.jpg");
+    }
 
     #[test]
     fn an_image_starts_like_its_format_or_is_cut_short_inside_the_start() {

@@ -119,6 +119,11 @@ pub struct ImportOptions {
     /// header (or first row) sets its columns, and values are not type-checked.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub table_schema: Vec<TableColumn>,
+    /// Key each sample by its object's URI in the store (`s3://bucket/path/x.jpg`) rather
+    /// than by its path under the source, so that imports from different folders of a store
+    /// (a folder, then a manifest elsewhere naming the same images) name an object alike.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub key_by_object_uri: bool,
 }
 
 impl Default for ImportOptions {
@@ -138,6 +143,7 @@ impl Default for ImportOptions {
             text_labels: TextLabels::default(),
             with_column_header: true,
             table_schema: Vec::new(),
+            key_by_object_uri: false,
         }
     }
 }

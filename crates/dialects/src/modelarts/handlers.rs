@@ -576,6 +576,8 @@ async fn plan_import(
             text_labels: label_format.map(text_labels).unwrap_or_default(),
             with_column_header,
             table_schema,
+            // The platform knows a sample by its OBS object, however an import reached it.
+            key_by_object_uri: true,
             ..ImportOptions::default()
         },
     })

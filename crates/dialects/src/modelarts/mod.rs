@@ -44,8 +44,11 @@
 //!   scheme Wharf reads are taken as they are. A manifest import lists the manifest's folder;
 //!   a `source` or `annotation-loc` outside it (the platform keeps manifests under
 //!   `annotation/V00x/` and images elsewhere) is looked up by its URI in the same store, in
-//!   any bucket, with the job's credentials, and a sample of such an object is keyed by that
-//!   URI. An object found nowhere is an item error naming it.
+//!   any bucket, with the job's credentials. An object found nowhere is an item error naming
+//!   it.
+//! - **Sample keys** are object URIs (`s3://bucket/path/x.jpg`, in the scheme of the import's
+//!   path), as the platform knows a sample by its OBS object: a folder import and a manifest
+//!   elsewhere that names the same images annotate the same samples.
 //! - **Outcome.** A task whose every item failed imported nothing: the job fails, so the task
 //!   is `FAILED` with 4921 and the job's message (how many items failed, and the first one),
 //!   never `COMPLETED`.
