@@ -33,7 +33,7 @@ use sqlx::{AnyPool, Executor};
 use wharf_model::{WharfError, WharfResult};
 
 pub use annotations::LabelCount;
-pub use collections::NewCollection;
+pub use collections::{DEFAULT_PARTITION, NewCollection};
 pub use connections::{ConnectionSecret, NewConnection};
 pub use datasets::{DatasetFilter, MetadataUpdate, NewDataset, validate_dataset_name};
 pub use file_records::{

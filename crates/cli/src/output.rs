@@ -249,6 +249,7 @@ pub fn collection(collection: &Collection, json: bool) -> Result<()> {
     if !collection.description.is_empty() {
         println!("  {}", collection.description);
     }
+    println!("  partitions: {}", collection.partitions.join(", "));
     println!(
         "  dynamic field: {}",
         if collection.schema.enable_dynamic_field {

@@ -79,6 +79,7 @@ async fn collections_are_made_listed_shown_and_dropped_from_the_command_line(db:
         "primary key",
         "auto id",
         "on ($meta)",
+        "partitions: _default",
     ] {
         assert!(text.contains(part), "{part:?} in {text}");
     }
@@ -192,10 +193,72 @@ async fn the_api_checks_a_schema_as_milvus_does(db: Db) {
         .await;
     assert_eq!(status, 400, "an unknown key is refused: {unknown}");
 
+    // Partitions: `_default` from the start, others by name, `_default` kept.
+    assert_eq!(made["partitions"], json!(["_default"]), "{made}");
+    let partitions = "/v1/collections/docs/partitions";
+    let (status, changed) = server
+        .send(
+            "POST",
+            partitions,
+            Some(&key),
+            Some(json!({"name": "p2024"})),
+        )
+        .await;
+    assert_eq!(status, 201, "{changed}");
+    assert_eq!(
+        changed["partitions"],
+        json!(["_default", "p2024"]),
+        "{changed}"
+    );
+    let (status, again) = server
+        .send(
+            "POST",
+            partitions,
+            Some(&key),
+            Some(json!({"name": "p2024"})),
+        )
+        .await;
+    assert_eq!(
+        (status, again["error"]["code"].as_str()),
+        (409, Some("already_exists")),
+        "{again}"
+    );
+    let (status, badly_named) = server
+        .send(
+            "POST",
+            partitions,
+            Some(&key),
+            Some(json!({"name": "2024"})),
+        )
+        .await;
+    assert_eq!(status, 400, "{badly_named}");
+    let (status, kept) = server
+        .send(
+            "DELETE",
+            &format!("{partitions}/_default"),
+            Some(&key),
+            None,
+        )
+        .await;
+    assert_eq!(status, 400, "{kept}");
+    let (status, _) = server
+        .send("DELETE", &format!("{partitions}/p2024"), Some(&key), None)
+        .await;
+    assert_eq!(status, 204);
+    let (status, gone) = server
+        .send("DELETE", &format!("{partitions}/p2024"), Some(&key), None)
+        .await;
+    assert_eq!(status, 404, "{gone}");
+
     let listed = server.get("/v1/collections", &key).await;
     assert_eq!(
         listed["items"].as_array().map(Vec::len),
         Some(1),
+        "{listed}"
+    );
+    assert_eq!(
+        listed["items"][0]["partitions"],
+        json!(["_default"]),
         "{listed}"
     );
     let shown = server.get("/v1/collections/docs", &key).await;

@@ -4,7 +4,7 @@
 use serde::Deserialize;
 use utoipa::ToSchema;
 use wharf_catalog::{Catalog, NewCollection};
-use wharf_model::{Collection, CollectionSchema, WharfResult};
+use wharf_model::{Collection, CollectionSchema, WharfError, WharfResult};
 
 /// What a client asks for when it makes a collection.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -34,5 +34,27 @@ pub async fn create_collection(
                 schema: request.schema,
             },
         )
+        .await
+}
+
+/// Adds a partition to a collection: its name checked as Milvus checks one, and no more than
+/// Milvus' most partitions a collection.
+pub async fn create_partition(
+    catalog: &Catalog,
+    workspace_id: &str,
+    collection: &str,
+    name: &str,
+) -> WharfResult<Collection> {
+    wharf_vectors::check_partition_name(name)?;
+    let found = catalog.get_collection(workspace_id, collection).await?;
+    if found.partitions.len() >= wharf_vectors::MAX_PARTITIONS {
+        return Err(WharfError::invalid(format!(
+            "collection '{}' has {} partitions, the most a collection has; drop one before making '{name}'",
+            found.name,
+            found.partitions.len()
+        )));
+    }
+    catalog
+        .create_partition(workspace_id, &found.id, name)
         .await
 }

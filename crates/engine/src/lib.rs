@@ -26,7 +26,7 @@ mod submit;
 mod validate;
 mod worker;
 
-pub use collections::{CreateCollection, create_collection};
+pub use collections::{CreateCollection, create_collection, create_partition};
 pub use read::check_format;
 pub use submit::{ImportRequest, check_origin, submit_import};
 pub use validate::{ValidateRequest, validate, validate_request};

@@ -12,6 +12,8 @@ pub struct Collection {
     pub name: String,
     pub description: String,
     pub schema: CollectionSchema,
+    /// Its partitions, `_default` first, then in the order they were made.
+    pub partitions: Vec<String>,
     pub created_at: String,
 }
 

@@ -17,6 +17,7 @@ use crate::routes::*;
         create_connection, list_connections, get_connection, delete_connection,
         create_project, list_projects,
         create_collection, list_collections, get_collection, drop_collection,
+        create_partition, drop_partition,
     ),
     modifiers(&BearerAuth, &FormatNames),
     security(("api_key" = []))

@@ -9,4 +9,4 @@
 
 pub mod schema;
 
-pub use schema::{check_collection_name, check_schema};
+pub use schema::{MAX_PARTITIONS, check_collection_name, check_partition_name, check_schema};

@@ -41,6 +41,20 @@ pub fn check_collection_name(name: &str) -> WharfResult<()> {
     }
 }
 
+/// Milvus: `rootCoord.maxPartitionNum`, the most partitions a collection has, `_default`
+/// included.
+pub const MAX_PARTITIONS: usize = 1024;
+
+/// Checks a partition's name by the rule collection names follow.
+pub fn check_partition_name(name: &str) -> WharfResult<()> {
+    match name_problem(name) {
+        None => Ok(()),
+        Some(problem) => Err(WharfError::invalid(format!(
+            "partition name '{name}' {problem}; expected {NAME_RULE}"
+        ))),
+    }
+}
+
 /// Checks a collection's schema: the number of fields and vectors, the names, the primary key,
 /// each type's parameters, nullability and default values.
 ///

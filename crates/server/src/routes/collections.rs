@@ -1,6 +1,8 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use serde::Deserialize;
+use utoipa::ToSchema;
 use wharf_engine::CreateCollection;
 use wharf_model::{Collection, Page};
 
@@ -52,5 +54,45 @@ pub(crate) async fn drop_collection(
     ApiPath(name): ApiPath<String>,
 ) -> Result<StatusCode, ApiError> {
     state.catalog.drop_collection(&ws.id, &name).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CreatePartitionBody {
+    /// Letters, digits and `_`, starting with a letter or `_`.
+    name: String,
+}
+
+/// Adds a partition to a collection; every collection has `_default`.
+#[utoipa::path(post, path = "/v1/collections/{collection}/partitions", tag = "collections",
+    params(("collection" = String, Path, description = "name or id")),
+    request_body = CreatePartitionBody,
+    responses((status = 201, body = Collection), (status = 400, body = crate::error::ErrorBody),
+              (status = 409, body = crate::error::ErrorBody)))]
+pub(crate) async fn create_partition(
+    State(state): State<AppState>,
+    Authed(ws): Authed,
+    ApiPath(collection): ApiPath<String>,
+    ApiJson(body): ApiJson<CreatePartitionBody>,
+) -> Result<(StatusCode, Json<Collection>), ApiError> {
+    let changed =
+        wharf_engine::create_partition(&state.catalog, &ws.id, &collection, &body.name).await?;
+    Ok((StatusCode::CREATED, Json(changed)))
+}
+
+/// Drops a partition other than `_default`.
+#[utoipa::path(delete, path = "/v1/collections/{collection}/partitions/{partition}", tag = "collections",
+    params(("collection" = String, Path, description = "name or id"), ("partition" = String, Path)),
+    responses((status = 204), (status = 400, body = crate::error::ErrorBody)))]
+pub(crate) async fn drop_partition(
+    State(state): State<AppState>,
+    Authed(ws): Authed,
+    ApiPath((collection, partition)): ApiPath<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    state
+        .catalog
+        .drop_partition(&ws.id, &collection, &partition)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

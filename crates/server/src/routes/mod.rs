@@ -8,7 +8,7 @@ mod meta;
 mod projects;
 
 use axum::Router;
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 
 use crate::AppState;
 
@@ -60,6 +60,14 @@ pub(crate) fn router() -> Router<AppState> {
         .route(
             "/v1/collections/{collection}",
             get(get_collection).delete(drop_collection),
+        )
+        .route(
+            "/v1/collections/{collection}/partitions",
+            post(create_partition),
+        )
+        .route(
+            "/v1/collections/{collection}/partitions/{partition}",
+            delete(drop_partition),
         )
         .fallback(not_found)
 }
